@@ -1,0 +1,16 @@
+package dev.chatsync.schemas;
+
+/** Topic names shared by the producer, the persister and downstream consumers. */
+public final class EventTopics {
+
+    /** Default name of the topic carrying every {@code ConversationEvent}. */
+    public static final String EVENTS = "chat-sync.events";
+
+    /** Records the persister can never write go to {@code <topic>.DLT}, Spring Kafka's convention. */
+    public static String deadLetterOf(String topic) {
+        return topic + ".DLT";
+    }
+
+    private EventTopics() {
+    }
+}
