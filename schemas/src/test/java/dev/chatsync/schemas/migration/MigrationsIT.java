@@ -1,0 +1,176 @@
+package dev.chatsync.schemas.migration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.chatsync.testsupport.TestPostgres;
+import dev.chatsync.testsupport.TestPostgres.Database;
+
+/** The migrations on a real, empty PostgreSQL: the tables, keys and cascades DESIGN.md asks for. */
+class MigrationsIT {
+
+    private static Database database;
+    private static MigrateResult migration;
+
+    @BeforeAll
+    static void migrateFromEmpty() {
+        database = TestPostgres.shared().newDatabase("migrations");
+        migration = Flyway.configure()
+                .dataSource(database.jdbcUrl(), database.username(), database.password())
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
+    }
+
+    @BeforeEach
+    void emptyTables() throws SQLException {
+        execute("TRUNCATE users, kafka_offsets CASCADE");
+    }
+
+    @Test
+    void appliesEveryMigrationToAnEmptyDatabase() throws SQLException {
+        assertThat(migration.success).isTrue();
+        assertThat(migration.migrationsExecuted).isGreaterThanOrEqualTo(1);
+        assertThat(strings("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1"))
+                .contains("conversations", "kafka_offsets", "message_revisions", "messages", "rate_limits", "users");
+    }
+
+    @Test
+    void theSameConversationIdOfTwoUsersIsTwoConversations() throws SQLException {
+        long alice = conversation("user_alice", "hitesh-conversation");
+        long bob = conversation("user_bob", "hitesh-conversation");
+        message(alice, "m1", "alice's words");
+        message(bob, "m1", "bob's words");
+
+        assertThat(alice).isNotEqualTo(bob);
+        assertThat(strings("""
+                SELECT c.user_id || ':' || m.content FROM messages m JOIN conversations c ON c.id = m.conversation_pk
+                WHERE c.conversation_id = 'hitesh-conversation' ORDER BY 1"""))
+                .containsExactly("user_alice:alice's words", "user_bob:bob's words");
+        assertThatThrownBy(() -> conversation("user_alice", "hitesh-conversation"))
+                .isInstanceOf(SQLException.class).hasMessageContaining("conversations_identity");
+    }
+
+    @Test
+    void deletingAConversationRemovesItsMessagesAndRevisionsOnly() throws SQLException {
+        long doomed = conversation("user_alice", "doomed");
+        long kept = conversation("user_alice", "kept");
+        message(doomed, "m1", "bye");
+        revision(doomed, "m1", "by");
+        message(kept, "m1", "stay");
+
+        execute("DELETE FROM conversations WHERE id = " + doomed);
+
+        assertThat(count("messages")).isEqualTo(1);
+        assertThat(count("message_revisions")).isZero();
+        assertThat(strings("SELECT content FROM messages")).containsExactly("stay");
+    }
+
+    @Test
+    void deletingAUserRemovesEverythingOfTheirs() throws SQLException {
+        long alice = conversation("user_alice", "c1");
+        message(alice, "m1", "hi");
+        revision(alice, "m1", "h");
+        execute("INSERT INTO rate_limits (user_id, day, message_count) VALUES ('user_alice', current_date, 1)");
+        long bob = conversation("user_bob", "c1");
+        message(bob, "m1", "hello");
+
+        execute("DELETE FROM users WHERE id = 'user_alice'");
+
+        assertThat(count("conversations")).isEqualTo(1);
+        assertThat(count("messages")).isEqualTo(1);
+        assertThat(count("message_revisions")).isZero();
+        assertThat(count("rate_limits")).isZero();
+    }
+
+    @Test
+    void messagesKeepInsertionOrderAndRefuseUnknownRoles() throws SQLException {
+        long c = conversation("user_alice", "ordered");
+        for (String id : List.of("z", "a", "m")) {
+            message(c, id, "text " + id);
+        }
+
+        assertThat(strings("SELECT message_id FROM messages WHERE conversation_pk = " + c + " ORDER BY seq"))
+                .containsExactly("z", "a", "m");
+        assertThatThrownBy(() -> execute("""
+                INSERT INTO messages (conversation_pk, message_id, role, content, created_at, updated_at)
+                VALUES (%d, 'x', 'narrator', 'once upon', now(), now())""".formatted(c)))
+                .isInstanceOf(SQLException.class).hasMessageContaining("messages_role_check");
+    }
+
+    @Test
+    void theReadPathsAreServedByIndexes() throws SQLException {
+        assertThat(strings("SELECT indexdef FROM pg_indexes WHERE schemaname = 'public'"))
+                .anySatisfy(def -> assertThat(def).contains("conversations USING btree (user_id, updated_at DESC, id DESC)"))
+                .anySatisfy(def -> assertThat(def).contains("conversations USING btree (user_id, persona_id, updated_at DESC)"))
+                .anySatisfy(def -> assertThat(def).contains("messages USING btree (conversation_pk, seq)"));
+    }
+
+    private static long conversation(String userId, String conversationId) throws SQLException {
+        execute("INSERT INTO users (id) VALUES ('" + userId + "') ON CONFLICT DO NOTHING");
+        try (Connection connection = database.connect();
+             PreparedStatement insert = connection.prepareStatement("""
+                     INSERT INTO conversations (user_id, conversation_id, persona_id, title, created_at, updated_at)
+                     VALUES (?, ?, 'hitesh', 'A title', now(), now()) RETURNING id""")) {
+            insert.setString(1, userId);
+            insert.setString(2, conversationId);
+            try (ResultSet rows = insert.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
+    }
+
+    private static void message(long conversationPk, String messageId, String content) throws SQLException {
+        try (Connection connection = database.connect();
+             PreparedStatement insert = connection.prepareStatement("""
+                     INSERT INTO messages (conversation_pk, message_id, role, content, created_at, updated_at)
+                     VALUES (?, ?, 'user', ?, now(), now())""")) {
+            insert.setLong(1, conversationPk);
+            insert.setString(2, messageId);
+            insert.setString(3, content);
+            insert.executeUpdate();
+        }
+    }
+
+    private static void revision(long conversationPk, String messageId, String content) throws SQLException {
+        execute("""
+                INSERT INTO message_revisions (conversation_pk, message_id, revision, role, content, stored_at, replaced_at)
+                VALUES (%d, '%s', 1, 'user', '%s', now(), now())""".formatted(conversationPk, messageId, content));
+    }
+
+    private static void execute(String sql) throws SQLException {
+        try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    private static long count(String table) throws SQLException {
+        return Long.parseLong(strings("SELECT count(*) FROM " + table).get(0));
+    }
+
+    private static List<String> strings(String sql) throws SQLException {
+        List<String> values = new ArrayList<>();
+        try (Connection connection = database.connect(); Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery(sql)) {
+            while (rows.next()) {
+                values.add(rows.getString(1));
+            }
+        }
+        return values;
+    }
+}
