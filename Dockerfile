@@ -3,16 +3,7 @@
 FROM eclipse-temurin:17-jdk AS build
 ARG SERVICE
 WORKDIR /src
-# Poms first, so the dependency layer is reused until a pom changes.
-COPY mvnw pom.xml ./
-COPY .mvn .mvn
-COPY schemas/pom.xml schemas/
-COPY test-support/pom.xml test-support/
-COPY database/pom.xml database/
-COPY persister/pom.xml persister/
-COPY ingest-api/pom.xml ingest-api/
-COPY local-stack/pom.xml local-stack/
-RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q -pl ${SERVICE} -am dependency:go-offline -DexcludeReactor=true || true
+# The BuildKit cache mount keeps ~/.m2 between builds, so only changed code is rebuilt.
 COPY . .
 RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -pl ${SERVICE} -am package -DskipTests \
  && cp ${SERVICE}/target/${SERVICE}-*-exec.jar /src/app.jar
