@@ -1,0 +1,39 @@
+package dev.chatsync.ingest.ingest;
+
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+
+import dev.chatsync.ingest.problem.ProblemException;
+import dev.chatsync.ingest.problem.ProblemResponses;
+import reactor.core.publisher.Mono;
+
+/**
+ * Refuses a body announced larger than the limit before a byte of it is read, ahead of
+ * authentication: nothing about an oversize body is worth verifying a token for. Bodies without a
+ * Content-Length (chunked) are cut off while they are read, at the same limit.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE)
+class BodySizeFilter implements WebFilter {
+
+    private final long maxBytes;
+    private final ProblemResponses problems;
+
+    BodySizeFilter(IngestLimits limits, ProblemResponses problems) {
+        this.maxBytes = limits.maxBodyBytes().toBytes();
+        this.problems = problems;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        long length = exchange.getRequest().getHeaders().getContentLength();
+        if (length > maxBytes) {
+            return problems.write(exchange, ProblemException.tooLarge(maxBytes));
+        }
+        return chain.filter(exchange);
+    }
+}

@@ -1,0 +1,97 @@
+package dev.chatsync.ingest.ingest;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+import dev.chatsync.schemas.event.ConversationDeleted;
+import dev.chatsync.schemas.event.ConversationEvent;
+import dev.chatsync.schemas.event.ConversationUpserted;
+import dev.chatsync.schemas.event.MessageUpserted;
+
+/** Builds the events of the pipeline contract from accepted requests. */
+final class ConversationEvents {
+
+    private ConversationEvents() {
+    }
+
+    static ConversationEvent messageUpserted(String userId, SyncRequest request, SyncRequest.Message message, Instant acceptedAt) {
+        return event(userId, request.conversationId(), acceptedAt, MessageUpserted.newBuilder()
+                .setPersonaId(request.personaId())
+                .setTitle(request.title())
+                .setMessageId(message.id())
+                .setRole(message.role())
+                .setContent(message.content())
+                .setCreatedAt(message.createdAt())
+                .build());
+    }
+
+    static ConversationEvent conversationUpserted(String userId, SyncRequest request, Instant acceptedAt) {
+        return event(userId, request.conversationId(), acceptedAt, ConversationUpserted.newBuilder()
+                .setPersonaId(request.personaId())
+                .setTitle(request.title())
+                .build());
+    }
+
+    static ConversationEvent conversationDeleted(String userId, String conversationId, Instant acceptedAt) {
+        return event(userId, conversationId, acceptedAt, ConversationDeleted.newBuilder().build());
+    }
+
+    /**
+     * 64 bits of SHA-256 over everything a MessageUpserted carries besides its event id and time:
+     * an equal fingerprint means publishing again would change nothing downstream. A cryptographic
+     * hash because a collision would silently drop an edit.
+     */
+    static long fingerprint(SyncRequest request, SyncRequest.Message message) {
+        MessageDigest sha256 = sha256();
+        field(sha256, request.personaId());
+        field(sha256, request.title());
+        field(sha256, message.role().name());
+        field(sha256, message.content());
+        field(sha256, message.createdAt() == null ? null : Long.toString(message.createdAt().toEpochMilli()));
+        return ByteBuffer.wrap(sha256.digest()).getLong();
+    }
+
+    private static void field(MessageDigest digest, String value) {
+        if (value == null) {
+            digest.update((byte) 0);
+            return;
+        }
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        // length-prefixed so that ("ab","c") and ("a","bc") differ
+        digest.update((byte) 1);
+        digest.update(ByteBuffer.allocate(4).putInt(bytes.length).array());
+        digest.update(bytes);
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    private static ConversationEvent event(String userId, String conversationId, Instant acceptedAt, Object payload) {
+        return ConversationEvent.newBuilder()
+                .setEventId(randomId().toString())
+                .setUserId(userId)
+                .setConversationId(conversationId)
+                .setAcceptedAt(acceptedAt)
+                .setPayload(payload)
+                .build();
+    }
+
+    // A version-4 UUID from ThreadLocalRandom: event ids are for tracing, not secrets, and
+    // SecureRandom would serialise every request on one lock.
+    private static UUID randomId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long msb = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long lsb = (random.nextLong() & ~(0xC000000000000000L)) | 0x8000000000000000L;
+        return new UUID(msb, lsb);
+    }
+}

@@ -1,0 +1,178 @@
+package dev.chatsync.ingest.ingest;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.chatsync.ingest.problem.FieldViolation;
+import dev.chatsync.ingest.problem.ProblemException;
+import dev.chatsync.schemas.ConversationKey;
+import dev.chatsync.schemas.event.ConversationEvent;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import reactor.core.publisher.Mono;
+
+/**
+ * The write side: POST syncs a conversation, DELETE removes one. Both answer 202 only once Kafka
+ * acknowledged every event they produced, and publish nothing when the request is rejected.
+ */
+@RestController
+@RequestMapping("/api/messages")
+class IngestController {
+
+    private final SyncRequestParser parser;
+    private final ClientIds ids;
+    private final RecentlyPublished recent;
+    private final EventPublisher publisher;
+    private final String topic;
+    private final long maxBodyBytes;
+    private final IngestMetrics metrics;
+
+    IngestController(IngestLimits limits, RecentlyPublished recent, EventPublisher publisher, EventsTopic topic, IngestMetrics metrics) {
+        this.parser = new SyncRequestParser(limits);
+        this.ids = new ClientIds(limits);
+        this.recent = recent;
+        this.publisher = publisher;
+        this.topic = topic.topic();
+        this.maxBodyBytes = limits.maxBodyBytes().toBytes();
+        this.metrics = metrics;
+    }
+
+    @Operation(summary = "Save or re-sync a conversation",
+            description = "Publishes one MessageUpserted per message not already published unchanged by this instance "
+                    + "(one ConversationUpserted when messages is empty). 202 once Kafka acknowledged every event; "
+                    + "503 with Retry-After when it did not in time. Unknown JSON fields are ignored.",
+            requestBody = @RequestBody(required = true, content = @Content(schema = @Schema(implementation = SyncBody.class))))
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    Mono<SyncAccepted> sync(@AuthenticationPrincipal Jwt caller, ServerHttpRequest request) {
+        String userId = caller.getSubject();
+        int maxBytes = (int) Math.min(Integer.MAX_VALUE, maxBodyBytes);
+        return DataBufferUtils.join(request.getBody(), maxBytes)
+                .map(buffer -> {
+                    try {
+                        byte[] bytes = new byte[buffer.readableByteCount()];
+                        buffer.read(bytes);
+                        return bytes;
+                    } finally {
+                        DataBufferUtils.release(buffer);
+                    }
+                })
+                .onErrorMap(DataBufferLimitException.class, e -> ProblemException.tooLarge(maxBodyBytes))
+                .defaultIfEmpty(new byte[0])
+                .map(parser::parse)
+                .flatMap(sync -> publish(userId, sync));
+    }
+
+    private Mono<SyncAccepted> publish(String userId, SyncRequest sync) {
+        ConversationKey key = new ConversationKey(userId, sync.conversationId());
+        Instant acceptedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        metrics.accepted(sync.messages().size());
+        if (sync.messages().isEmpty()) {
+            return publisher.publish(List.of(record(key, ConversationEvents.conversationUpserted(userId, sync, acceptedAt))))
+                    .map(acks -> {
+                        metrics.published(1);
+                        return new SyncAccepted(sync.conversationId(), 0, 1, 0);
+                    });
+        }
+        List<SyncRequest.Message> messages = sync.messages();
+        String[] messageIds = new String[messages.size()];
+        long[] fingerprints = new long[messages.size()];
+        for (int i = 0; i < messages.size(); i++) {
+            messageIds[i] = messages.get(i).id();
+            fingerprints[i] = ConversationEvents.fingerprint(sync, messages.get(i));
+        }
+        boolean[] published = recent.published(key, messageIds, fingerprints);
+        List<ProducerRecord<String, ConversationEvent>> records = new ArrayList<>();
+        List<Integer> sent = new ArrayList<>();
+        for (int i = 0; i < messages.size(); i++) {
+            if (!published[i]) {
+                records.add(record(key, ConversationEvents.messageUpserted(userId, sync, messages.get(i), acceptedAt)));
+                sent.add(i);
+            }
+        }
+        int skipped = messages.size() - records.size();
+        metrics.skipped(skipped);
+        if (records.isEmpty()) {
+            return Mono.just(new SyncAccepted(sync.conversationId(), messages.size(), 0, skipped));
+        }
+        return publisher.publish(records).map(acks -> {
+            for (int i = 0; i < acks.size(); i++) {
+                RecordMetadata ack = acks.get(i);
+                if (ack.hasOffset()) {
+                    int index = sent.get(i);
+                    recent.remember(key, messageIds[index], fingerprints[index], ack.offset());
+                }
+            }
+            metrics.published(records.size());
+            return new SyncAccepted(sync.conversationId(), messages.size(), records.size(), skipped);
+        });
+    }
+
+    @Operation(summary = "Delete a conversation and all of its messages",
+            description = "Publishes one ConversationDeleted; 202 once Kafka acknowledged it.")
+    @DeleteMapping(produces = MediaType.APPLICATION_JSON_VALUE)
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    Mono<DeleteAccepted> delete(@AuthenticationPrincipal Jwt caller, @RequestParam(required = false) String conversationId) {
+        FieldViolation violation = ids.check("conversationId", conversationId);
+        if (violation != null) {
+            return Mono.error(ProblemException.invalid(List.of(violation)));
+        }
+        String userId = caller.getSubject();
+        ConversationKey key = new ConversationKey(userId, conversationId);
+        recent.forget(key, -1);
+        Instant acceptedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        return publisher.publish(List.of(record(key, ConversationEvents.conversationDeleted(userId, conversationId, acceptedAt))))
+                .map(acks -> {
+                    RecordMetadata ack = acks.get(0);
+                    recent.forget(key, ack.hasOffset() ? ack.offset() : -1);
+                    metrics.published(1);
+                    return new DeleteAccepted(conversationId, 1);
+                });
+    }
+
+    private ProducerRecord<String, ConversationEvent> record(ConversationKey key, ConversationEvent event) {
+        return new ProducerRecord<>(topic, key.toString(), event);
+    }
+
+    /** The answer to an accepted sync: messages in the request, events published, messages skipped as unchanged. */
+    record SyncAccepted(String conversationId, int accepted, int published, int skipped) {
+    }
+
+    record DeleteAccepted(String conversationId, int published) {
+    }
+
+    /** The POST body, for the OpenAPI document only; parsing is {@link SyncRequestParser}'s. */
+    record SyncBody(
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = 128, pattern = "[A-Za-z0-9._:@-]+") String conversationId,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = 128, pattern = "[A-Za-z0-9._:@-]+") String personaId,
+            @Schema(nullable = true, maxLength = 256) String title,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = 500) List<MessageBody> messages) {
+    }
+
+    record MessageBody(
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = 128, pattern = "[A-Za-z0-9._:@-]+") String id,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, allowableValues = {"user", "assistant", "system", "tool"}) String role,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "1 byte to 32 KiB of UTF-8, no NUL") String content,
+            @Schema(description = "ISO-8601 instant or epoch milliseconds", nullable = true) String createdAt) {
+    }
+}

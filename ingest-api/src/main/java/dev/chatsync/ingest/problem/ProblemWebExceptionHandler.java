@@ -1,0 +1,64 @@
+package dev.chatsync.ingest.problem;
+
+import java.net.URI;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.stereotype.Component;
+import org.springframework.web.ErrorResponse;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebExceptionHandler;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * Renders every failure that leaves a handler as problem+json, ahead of Boot's default error
+ * handler (order -1), so 404/405/415 from routing read the same as our own 400s. Unknown failures
+ * become a bare 500: the log gets the stack trace, the client never does.
+ */
+@Component
+@Order(-2)
+class ProblemWebExceptionHandler implements WebExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemWebExceptionHandler.class);
+
+    private final ProblemResponses problems;
+
+    ProblemWebExceptionHandler(ProblemResponses problems) {
+        this.problems = problems;
+    }
+
+    @Override
+    public Mono<Void> handle(ServerWebExchange exchange, Throwable failure) {
+        if (failure instanceof ProblemException problem) {
+            return problems.write(exchange, problem);
+        }
+        if (failure instanceof ErrorResponse error) {
+            ProblemDetail body = error.getBody();
+            ProblemDetail detail = ProblemDetail.forStatusAndDetail(error.getStatusCode(), body.getDetail());
+            String reason = reasonOf(error.getStatusCode().value());
+            detail.setType(URI.create(ProblemResponses.TYPE_BASE + reason));
+            return problems.write(exchange, detail, reason, null, error.getHeaders());
+        }
+        log.error("unhandled failure on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), failure);
+        ProblemDetail detail = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error; the request may be retried.");
+        detail.setType(URI.create(ProblemResponses.TYPE_BASE + "internal"));
+        return problems.write(exchange, detail, "internal", null, HttpHeaders.EMPTY);
+    }
+
+    private static String reasonOf(int status) {
+        return switch (status) {
+            case 400 -> "invalid-request";
+            case 404 -> "not-found";
+            case 405 -> "method-not-allowed";
+            case 406 -> "not-acceptable";
+            case 413 -> "body-too-large";
+            case 415 -> "unsupported-media-type";
+            default -> "http-" + status;
+        };
+    }
+}
