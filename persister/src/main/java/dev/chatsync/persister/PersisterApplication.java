@@ -1,0 +1,28 @@
+package dev.chatsync.persister;
+
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+/**
+ * The persister: consumes conversation events in batches and writes each batch to Postgres in one
+ * transaction. Pipeline, top to bottom: {@code consume.EventsListener} → {@code decode.RecordDecoder}
+ * → {@code write.BatchWriter} (which folds with {@code fold.BatchFolder} and dead-letters through
+ * {@code deadletter.DeadLetters}) → Kafka offset commit by the container.
+ */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class PersisterApplication {
+
+    /**
+     * The application with its own config file name, {@code persister.yml}: the local stack runs it in
+     * the same JVM (and on the same classpath) as ingest-api, so neither may claim application.yml.
+     */
+    public static SpringApplicationBuilder application() {
+        return new SpringApplicationBuilder(PersisterApplication.class).properties("spring.config.name=persister");
+    }
+
+    public static void main(String[] args) {
+        application().run(args);
+    }
+}

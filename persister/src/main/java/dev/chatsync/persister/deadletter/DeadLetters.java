@@ -1,0 +1,36 @@
+package dev.chatsync.persister.deadletter;
+
+import java.util.List;
+
+import org.apache.kafka.common.TopicPartition;
+import org.springframework.kafka.core.KafkaOperations;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.stereotype.Component;
+
+import dev.chatsync.persister.decode.Decoded;
+import dev.chatsync.schemas.EventTopics;
+
+/**
+ * Publishes records that can never be written to {@code <topic>.DLT}, with the original bytes and
+ * Spring Kafka's standard headers (kafka_dlt-exception-fqcn, -message, -stacktrace,
+ * kafka_dlt-original-topic, -partition, -offset). Waits for the broker's acknowledgement and throws if
+ * it does not come, so the batch is retried instead of committed without its dead letters.
+ */
+@Component
+public class DeadLetters {
+
+    private final DeadLetterPublishingRecoverer recoverer;
+
+    DeadLetters(KafkaOperations<?, ?> template) {
+        // Partition -1: the producer picks it from the key, so the DLT may have any number of partitions.
+        this.recoverer = new DeadLetterPublishingRecoverer(template,
+                (record, exception) -> new TopicPartition(EventTopics.deadLetterOf(record.topic()), -1));
+        this.recoverer.setFailIfSendResultIsError(true);
+    }
+
+    public void publish(List<Decoded.Poison> rejected) {
+        for (Decoded.Poison poison : rejected) {
+            recoverer.accept(poison.record(), null, poison.reason());
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package dev.chatsync.persister.decode;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+import dev.chatsync.schemas.event.ConversationEvent;
+
+/** A consumed record after decoding: an event to write, or poison for the dead-letter topic. */
+public sealed interface Decoded permits Decoded.Event, Decoded.Poison {
+
+    ConsumerRecord<String, byte[]> record();
+
+    record Event(ConsumerRecord<String, byte[]> record, ConversationEvent event) implements Decoded {
+    }
+
+    /** @param reason why it can never be written; becomes the dead-letter headers */
+    record Poison(ConsumerRecord<String, byte[]> record, Exception reason) implements Decoded {
+    }
+}

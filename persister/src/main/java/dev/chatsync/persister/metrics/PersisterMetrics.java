@@ -1,0 +1,67 @@
+package dev.chatsync.persister.metrics;
+
+import java.time.Duration;
+
+import org.springframework.stereotype.Component;
+
+import dev.chatsync.persister.write.BatchResult;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * The persister's own meters (Kafka client metrics, consumer lag included, come from Spring Boot's
+ * MicrometerConsumerListener): {@code chatsync.persister.batches}, {@code .batch.size},
+ * {@code .records{outcome}}, {@code .transaction} and {@code .retries}.
+ */
+@Component
+public class PersisterMetrics {
+
+    private final Counter batches;
+    private final DistributionSummary batchSize;
+    private final Counter inserted;
+    private final Counter updated;
+    private final Counter unchanged;
+    private final Counter deleted;
+    private final Counter deadLettered;
+    private final Counter alreadyApplied;
+    private final Timer transaction;
+    private final Counter retries;
+
+    PersisterMetrics(MeterRegistry registry) {
+        batches = Counter.builder("chatsync.persister.batches").description("Batches committed").register(registry);
+        batchSize = DistributionSummary.builder("chatsync.persister.batch.size").description("Records per consumed batch")
+                .publishPercentiles(0.5, 0.99).register(registry);
+        inserted = records(registry, "inserted");
+        updated = records(registry, "updated");
+        unchanged = records(registry, "unchanged");
+        deleted = records(registry, "deleted");
+        deadLettered = records(registry, "dead-lettered");
+        alreadyApplied = records(registry, "skipped-already-applied");
+        transaction = Timer.builder("chatsync.persister.transaction").description("Database transaction of one batch, committed")
+                .publishPercentiles(0.5, 0.99).publishPercentileHistogram().register(registry);
+        retries = Counter.builder("chatsync.persister.retries").description("Batch attempts that failed and will be retried").register(registry);
+    }
+
+    private static Counter records(MeterRegistry registry, String outcome) {
+        return Counter.builder("chatsync.persister.records").tag("outcome", outcome)
+                .description("Records (messages per stored version, conversations for deletes) by outcome").register(registry);
+    }
+
+    public void committed(int records, BatchResult result, Duration took) {
+        batches.increment();
+        batchSize.record(records);
+        inserted.increment(result.inserted());
+        updated.increment(result.updated());
+        unchanged.increment(result.unchanged());
+        deleted.increment(result.deleted());
+        deadLettered.increment(result.deadLettered());
+        alreadyApplied.increment(result.alreadyApplied());
+        transaction.record(took);
+    }
+
+    public void retrying() {
+        retries.increment();
+    }
+}

@@ -1,0 +1,30 @@
+package dev.chatsync.persister.topics;
+
+import org.apache.kafka.clients.admin.NewTopic;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.TopicBuilder;
+
+import dev.chatsync.persister.EventsTopicProperties;
+import dev.chatsync.persister.PersisterProperties;
+import dev.chatsync.schemas.EventTopics;
+
+/**
+ * Creates the events topic and its dead-letter topic when absent, for local stacks only
+ * ({@code chatsync.persister.create-topics=true}); Spring's KafkaAdmin leaves existing topics alone.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnBooleanProperty("chatsync.persister.create-topics")
+class TopicCreation {
+
+    @Bean
+    NewTopic eventsTopic(EventsTopicProperties topic, PersisterProperties properties) {
+        return TopicBuilder.name(topic.topic()).partitions(properties.partitions()).build();
+    }
+
+    @Bean
+    NewTopic deadLetterTopic(EventsTopicProperties topic, PersisterProperties properties) {
+        return TopicBuilder.name(EventTopics.deadLetterOf(topic.topic())).partitions(properties.partitions()).build();
+    }
+}

@@ -1,0 +1,194 @@
+package dev.chatsync.persister.write;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.springframework.stereotype.Component;
+
+import dev.chatsync.persister.deadletter.DeadLetters;
+import dev.chatsync.persister.decode.Decoded;
+import dev.chatsync.persister.fold.BatchFolder;
+import dev.chatsync.persister.fold.FoldedBatch;
+import dev.chatsync.persister.fold.FoldedBatch.Generation;
+import dev.chatsync.persister.fold.FoldedBatch.MessageVersion;
+import dev.chatsync.persister.write.RateLimitCounts.UserDay;
+import dev.chatsync.schemas.ConversationKey;
+
+/**
+ * Writes one consumed batch in one transaction: lock the partitions' positions, drop what is already
+ * applied, fold and write the rest set-based, advance the positions, publish dead letters, commit.
+ * Either all of it commits or none of it does, so Kafka offsets committed afterwards never get ahead
+ * of the database, and a redelivered batch changes nothing.
+ */
+@Component
+public class BatchWriter {
+
+    private final DataSource dataSource;
+    private final TopicIds topicIds;
+    private final DeadLetters deadLetters;
+
+    BatchWriter(DataSource dataSource, TopicIds topicIds, DeadLetters deadLetters) {
+        this.dataSource = dataSource;
+        this.topicIds = topicIds;
+        this.deadLetters = deadLetters;
+    }
+
+    /**
+     * @param batch records of one topic, in Kafka order per partition
+     * @throws RetriableBatchException when nothing was committed and the batch must be tried again
+     */
+    public BatchResult write(List<Decoded> batch) {
+        if (batch.isEmpty()) {
+            return new BatchResult(0, 0, 0, 0, 0, 0);
+        }
+        String topic = batch.get(0).record().topic();
+        UUID topicId;
+        try {
+            topicId = topicIds.idOf(topic);
+        } catch (RuntimeException e) {
+            throw DatabaseFailures.retriable(e);
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                BatchResult result = writeInTransaction(connection, topicId, topic, batch);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(connection, e);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw DatabaseFailures.retriable(e);
+        } catch (RetriableBatchException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // dead-letter topic unreachable, or a bug: nothing committed, so retrying is safe
+            throw DatabaseFailures.retriable(e);
+        }
+    }
+
+    private BatchResult writeInTransaction(Connection connection, UUID topicId, String topic, List<Decoded> batch) throws SQLException {
+        SortedMap<Integer, Long> nextOffsets = new TreeMap<>();
+        for (Decoded decoded : batch) {
+            nextOffsets.merge(decoded.record().partition(), decoded.record().offset() + 1, Math::max);
+        }
+        Map<Integer, Long> applied = KafkaOffsets.lock(connection, topicId, topic, new TreeSet<>(nextOffsets.keySet()));
+
+        Outcome outcome = new Outcome();
+        List<Decoded.Event> events = new ArrayList<>(batch.size());
+        for (Decoded decoded : batch) {
+            ConsumerRecord<String, byte[]> record = decoded.record();
+            if (record.offset() < applied.getOrDefault(record.partition(), 0L)) {
+                outcome.alreadyApplied++;
+            } else if (decoded instanceof Decoded.Poison poison) {
+                outcome.rejected.add(poison);
+            } else {
+                events.add((Decoded.Event) decoded);
+            }
+        }
+        applyBisecting(connection, events, outcome);
+        KafkaOffsets.advance(connection, topicId, nextOffsets);
+        // Before the commit: a crash in between publishes a dead letter twice, never loses one.
+        deadLetters.publish(outcome.rejected);
+        return outcome.result();
+    }
+
+    /**
+     * Applies the events; when the database refuses the data, halves the list until the refused
+     * records are found, dead-letters those and applies the rest. Halves apply in order, so the
+     * result equals applying the surviving events one by one.
+     */
+    private void applyBisecting(Connection connection, List<Decoded.Event> events, Outcome outcome) throws SQLException {
+        if (events.isEmpty()) {
+            return;
+        }
+        Savepoint savepoint = connection.setSavepoint();
+        try {
+            Outcome attempt = apply(connection, events);
+            connection.releaseSavepoint(savepoint);
+            outcome.add(attempt);
+        } catch (SQLException e) {
+            PermanentDataException refused = DatabaseFailures.permanentOrThrow(e);
+            connection.rollback(savepoint);
+            if (events.size() == 1) {
+                outcome.rejected.add(new Decoded.Poison(events.get(0).record(), refused.sqlException()));
+            } else {
+                int half = events.size() / 2;
+                applyBisecting(connection, events.subList(0, half), outcome);
+                applyBisecting(connection, events.subList(half, events.size()), outcome);
+            }
+        }
+    }
+
+    private static Outcome apply(Connection connection, List<Decoded.Event> events) throws SQLException {
+        FoldedBatch folded = BatchFolder.fold(events.stream().map(Decoded.Event::event).toList());
+        Outcome outcome = new Outcome();
+        SortedMap<UserDay, Integer> newUserMessages = new TreeMap<>();
+        UserUpserts.upsert(connection, folded.userIds());
+        for (Generation generation : folded.generations()) {
+            outcome.deleted += ConversationDeletes.delete(connection, generation.deletes());
+            Map<ConversationKey, Long> conversationIds = ConversationUpserts.upsert(connection, generation.conversations());
+            for (List<MessageVersion> round : generation.messageRounds()) {
+                List<MessageUpserts.Written> written = MessageUpserts.upsert(connection, round, conversationIds);
+                for (MessageUpserts.Written w : written) {
+                    if (w.outcome() == MessageUpserts.Outcome.UPDATED) {
+                        outcome.updated++;
+                        continue;
+                    }
+                    outcome.inserted++;
+                    if ("user".equals(w.message().role())) {
+                        UserDay day = new UserDay(w.message().conversation().userId(), w.message().acceptedAt().atOffset(ZoneOffset.UTC).toLocalDate());
+                        newUserMessages.merge(day, 1, Integer::sum);
+                    }
+                }
+                outcome.unchanged += round.size() - written.size();
+            }
+        }
+        RateLimitCounts.add(connection, newUserMessages);
+        return outcome;
+    }
+
+    private static void rollbackQuietly(Connection connection, Exception cause) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            // the connection is likely gone, which rolls the transaction back anyway
+            cause.addSuppressed(e);
+        }
+    }
+
+    /** Counts of one batch as it is being written. */
+    private static final class Outcome {
+        private int inserted;
+        private int updated;
+        private int unchanged;
+        private int deleted;
+        private int alreadyApplied;
+        private final List<Decoded.Poison> rejected = new ArrayList<>();
+
+        void add(Outcome other) {
+            inserted += other.inserted;
+            updated += other.updated;
+            unchanged += other.unchanged;
+            deleted += other.deleted;
+            rejected.addAll(other.rejected);
+        }
+
+        BatchResult result() {
+            return new BatchResult(inserted, updated, unchanged, deleted, rejected.size(), alreadyApplied);
+        }
+    }
+}

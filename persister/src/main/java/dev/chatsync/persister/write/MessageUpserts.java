@@ -1,0 +1,104 @@
+package dev.chatsync.persister.write;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.chatsync.persister.fold.FoldedBatch.MessageVersion;
+import dev.chatsync.schemas.ConversationKey;
+
+/**
+ * Writes one round of message versions (each message at most once) in a single statement: new
+ * messages are inserted in Kafka order (their seq), changed ones are updated with their previous
+ * version copied to message_revisions, identical re-syncs write nothing, and the conversations of
+ * inserted or changed messages get their updated_at moved forward.
+ */
+final class MessageUpserts {
+
+    /** What happened to a message of the round. */
+    enum Outcome { INSERTED, UPDATED }
+
+    record Written(MessageVersion message, Outcome outcome) {
+    }
+
+    // "existing" and "fresh" partition the input by the statement's snapshot, so the UPDATE and the
+    // INSERT never reach the same row (Postgres cannot modify a row twice in one statement). No other
+    // transaction writes these conversations meanwhile: BatchWriter holds the partition's kafka_offsets
+    // row lock, and a conversation lives on one partition.
+    private static final String SQL = """
+            WITH input AS (
+                SELECT * FROM unnest(?::int8[], ?::text[], ?::text[], ?::text[], ?::int8[], ?::int8[]) WITH ORDINALITY
+                    AS i(conversation_pk, message_id, role, content, created_ms, accepted_ms, ord)
+            ), changed AS (
+                SELECT i.*, m.revision AS old_revision, m.role AS old_role, m.content AS old_content, m.updated_at AS old_updated_at
+                FROM input i JOIN messages m ON m.conversation_pk = i.conversation_pk AND m.message_id = i.message_id
+                WHERE m.role <> i.role OR m.content <> i.content
+            ), fresh AS (
+                SELECT i.* FROM input i
+                WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.conversation_pk = i.conversation_pk AND m.message_id = i.message_id)
+            ), revised AS (
+                INSERT INTO message_revisions (conversation_pk, message_id, revision, role, content, stored_at, replaced_at)
+                SELECT conversation_pk, message_id, old_revision, old_role, old_content, old_updated_at, %1$s FROM changed
+            ), updated AS (
+                UPDATE messages m
+                SET role = ch.role, content = ch.content, revision = ch.old_revision + 1, updated_at = %1$s
+                FROM changed ch
+                WHERE m.conversation_pk = ch.conversation_pk AND m.message_id = ch.message_id
+                RETURNING m.conversation_pk, m.message_id
+            ), inserted AS (
+                INSERT INTO messages (conversation_pk, message_id, role, content, created_at, updated_at)
+                SELECT conversation_pk, message_id, role, content, %2$s, %1$s FROM fresh ORDER BY ord
+                RETURNING conversation_pk, message_id
+            ), touched AS (
+                UPDATE conversations c SET updated_at = t.at
+                FROM (SELECT conversation_pk, %3$s AS at
+                      FROM (SELECT conversation_pk, accepted_ms FROM changed UNION ALL SELECT conversation_pk, accepted_ms FROM fresh) x
+                      GROUP BY conversation_pk) t
+                WHERE c.id = t.conversation_pk AND c.updated_at < t.at
+            )
+            SELECT 'U', conversation_pk, message_id FROM updated
+            UNION ALL
+            SELECT 'I', conversation_pk, message_id FROM inserted
+            """.formatted(PgArrays.timestamp("accepted_ms"), PgArrays.timestamp("created_ms"), PgArrays.timestamp("max(accepted_ms)"));
+
+    private record Identity(long conversationPk, String messageId) {
+    }
+
+    private MessageUpserts() {
+    }
+
+    /** @return the inserted and updated messages; the rest of the round was unchanged */
+    static List<Written> upsert(Connection connection, List<MessageVersion> round, Map<ConversationKey, Long> conversationIds) throws SQLException {
+        List<Long> pks = new ArrayList<>(round.size());
+        Map<Identity, MessageVersion> byIdentity = new HashMap<>(round.size() * 2);
+        for (MessageVersion message : round) {
+            Long pk = conversationIds.get(message.conversation());
+            if (pk == null) {
+                throw new IllegalStateException("no conversation row for " + message.conversation());
+            }
+            pks.add(pk);
+            byIdentity.put(new Identity(pk, message.messageId()), message);
+        }
+        List<Written> written = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(SQL)) {
+            statement.setArray(1, connection.createArrayOf("int8", pks.toArray(Long[]::new)));
+            statement.setArray(2, PgArrays.text(connection, round, MessageVersion::messageId));
+            statement.setArray(3, PgArrays.text(connection, round, MessageVersion::role));
+            statement.setArray(4, PgArrays.text(connection, round, MessageVersion::content));
+            statement.setArray(5, PgArrays.millis(connection, round, MessageVersion::createdAt));
+            statement.setArray(6, PgArrays.millis(connection, round, MessageVersion::acceptedAt));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    MessageVersion message = byIdentity.get(new Identity(rows.getLong(2), rows.getString(3)));
+                    written.add(new Written(message, "I".equals(rows.getString(1)) ? Outcome.INSERTED : Outcome.UPDATED));
+                }
+            }
+        }
+        return written;
+    }
+}

@@ -1,0 +1,56 @@
+package dev.chatsync.persister;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.chatsync.testsupport.TestKafka;
+import dev.chatsync.testsupport.TestPostgres;
+
+/** A persister started the way operators start it, against a test database and topic. */
+public final class RunningPersister implements AutoCloseable {
+
+    private final ConfigurableApplicationContext context;
+
+    private RunningPersister(ConfigurableApplicationContext context) {
+        this.context = context;
+    }
+
+    /**
+     * @param databaseUrl Neon-style URL, as in DATABASE_URL
+     * @param overrides   extra {@code key=value} properties
+     */
+    public static RunningPersister start(String databaseUrl, String topic, String groupId, String... overrides) {
+        List<String> properties = new ArrayList<>(List.of(
+                "DATABASE_URL=" + databaseUrl,
+                "spring.kafka.bootstrap-servers=" + TestKafka.shared().bootstrapServers(),
+                "chatsync.events.topic=" + topic,
+                "chatsync.persister.group-id=" + groupId,
+                "chatsync.persister.max-batch-size=200",
+                "chatsync.persister.retry.initial-backoff=200ms",
+                "chatsync.persister.retry.max-backoff=1s",
+                "spring.kafka.consumer.properties.metadata.max.age.ms=1000",
+                "spring.datasource.hikari.connection-timeout=2000",
+                "server.port=0"));
+        properties.addAll(List.of(overrides));
+        return new RunningPersister(PersisterApplication.application().properties(properties.toArray(String[]::new)).run());
+    }
+
+    public static String databaseUrl(TestPostgres.Database database) {
+        return database.databaseUrl();
+    }
+
+    public ConfigurableApplicationContext context() {
+        return context;
+    }
+
+    public <T> T bean(Class<T> type) {
+        return context.getBean(type);
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+}

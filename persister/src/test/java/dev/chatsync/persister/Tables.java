@@ -1,0 +1,63 @@
+package dev.chatsync.persister;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.chatsync.testsupport.TestPostgres;
+
+/** Reads a test database back: whole-table dumps for equality, single numbers for assertions. */
+public final class Tables {
+
+    private static final Map<String, String> ORDER = new LinkedHashMap<>();
+    static {
+        ORDER.put("users", "id");
+        ORDER.put("rate_limits", "user_id, day");
+        ORDER.put("conversations", "id");
+        ORDER.put("messages", "conversation_pk, seq");
+        ORDER.put("message_revisions", "conversation_pk, message_id, revision");
+        ORDER.put("kafka_offsets", "topic_id, partition");
+    }
+
+    private Tables() {
+    }
+
+    /** Every row of every table, in a stable order, one string per row. */
+    public static Map<String, List<String>> dump(TestPostgres.Database database) {
+        Map<String, List<String>> dump = new LinkedHashMap<>();
+        ORDER.forEach((table, order) -> dump.put(table, rows(database, "SELECT * FROM " + table + " ORDER BY " + order)));
+        return dump;
+    }
+
+    public static long number(TestPostgres.Database database, String sql) {
+        List<String> rows = rows(database, sql);
+        return rows.isEmpty() || rows.get(0).equals("null") ? 0 : Long.parseLong(rows.get(0));
+    }
+
+    public static List<String> rows(TestPostgres.Database database, String sql) {
+        try (Connection connection = database.connect(); Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery(sql)) {
+            ResultSetMetaData meta = rows.getMetaData();
+            List<String> result = new ArrayList<>();
+            while (rows.next()) {
+                StringBuilder row = new StringBuilder();
+                for (int column = 1; column <= meta.getColumnCount(); column++) {
+                    if (column > 1) {
+                        row.append('|');
+                    }
+                    row.append(rows.getString(column));
+                }
+                result.add(row.toString());
+            }
+            return result;
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.chatsync.persister;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import dev.chatsync.schemas.event.ConversationDeleted;
+import dev.chatsync.schemas.event.ConversationEvent;
+import dev.chatsync.schemas.event.ConversationUpserted;
+import dev.chatsync.schemas.event.MessageRole;
+import dev.chatsync.schemas.event.MessageUpserted;
+
+/** Named factories for events, all accepted at {@link #ACCEPTED_AT} plus a given number of seconds. */
+public final class TestEvents {
+
+    public static final Instant ACCEPTED_AT = Instant.parse("2026-11-24T10:15:30.123Z");
+
+    private TestEvents() {
+    }
+
+    public static ConversationEvent message(String userId, String conversationId, String messageId, MessageRole role, String content) {
+        return message(userId, conversationId, messageId, role, content, 0);
+    }
+
+    public static ConversationEvent message(String userId, String conversationId, String messageId, MessageRole role, String content, long second) {
+        return envelope(userId, conversationId, second, MessageUpserted.newBuilder()
+                .setPersonaId("hitesh")
+                .setTitle("Learning Kafka")
+                .setMessageId(messageId)
+                .setRole(role)
+                .setContent(content)
+                .setCreatedAt(null)
+                .build());
+    }
+
+    public static ConversationEvent conversation(String userId, String conversationId, String personaId, String title, long second) {
+        return envelope(userId, conversationId, second, ConversationUpserted.newBuilder().setPersonaId(personaId).setTitle(title).build());
+    }
+
+    public static ConversationEvent deleted(String userId, String conversationId, long second) {
+        return envelope(userId, conversationId, second, ConversationDeleted.newBuilder().build());
+    }
+
+    private static ConversationEvent envelope(String userId, String conversationId, long second, Object payload) {
+        return ConversationEvent.newBuilder()
+                .setEventId(UUID.randomUUID().toString())
+                .setUserId(userId)
+                .setConversationId(conversationId)
+                .setAcceptedAt(ACCEPTED_AT.plusSeconds(second))
+                .setPayload(payload)
+                .build();
+    }
+}
