@@ -1,6 +1,7 @@
 package dev.chatsync.ingest.problem;
 
 import java.net.URI;
+import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,12 +43,26 @@ class ProblemWebExceptionHandler implements WebExceptionHandler {
             ProblemDetail detail = ProblemDetail.forStatusAndDetail(error.getStatusCode(), body.getDetail());
             String reason = reasonOf(error.getStatusCode().value());
             detail.setType(URI.create(ProblemResponses.TYPE_BASE + reason));
+            FieldViolation violation = violationOf(error.getStatusCode().value());
+            if (violation != null) {
+                detail.setProperty("errors", List.of(violation));
+            }
             return problems.write(exchange, detail, reason, null, error.getHeaders());
         }
         log.error("unhandled failure on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), failure);
         ProblemDetail detail = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error; the request may be retried.");
         detail.setType(URI.create(ProblemResponses.TYPE_BASE + "internal"));
         return problems.write(exchange, detail, "internal", null, HttpHeaders.EMPTY);
+    }
+
+    // routing failures name the part of the request that was wrong, like validation failures do
+    private static FieldViolation violationOf(int status) {
+        return switch (status) {
+            case 405 -> new FieldViolation("method", "allowed_methods", "this method is not supported here; see Allow");
+            case 406 -> new FieldViolation("Accept", "media_type", "responses are application/json");
+            case 415 -> new FieldViolation("Content-Type", "media_type", "must be application/json");
+            default -> null;
+        };
     }
 
     private static String reasonOf(int status) {
