@@ -34,7 +34,8 @@ public final class RunningPersister implements AutoCloseable {
                 "spring.datasource.hikari.connection-timeout=2000",
                 "server.port=0"));
         properties.addAll(List.of(overrides));
-        return new RunningPersister(PersisterApplication.application().properties(properties.toArray(String[]::new)).run());
+        // As command-line arguments: builder properties() are defaults, which persister.yml would override.
+        return new RunningPersister(PersisterApplication.application().run(properties.stream().map(p -> "--" + p).toArray(String[]::new)));
     }
 
     public static String databaseUrl(TestPostgres.Database database) {

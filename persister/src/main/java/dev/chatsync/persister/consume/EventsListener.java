@@ -38,7 +38,7 @@ class EventsListener {
         this.metrics = metrics;
     }
 
-    @KafkaListener(id = "persister", topics = "${chatsync.events.topic:chat-sync.events}",
+    @KafkaListener(id = "persister", idIsGroup = false, topics = "${chatsync.events.topic:chat-sync.events}",
             containerFactory = ListenerConfiguration.CONTAINER_FACTORY, batch = "true")
     void onBatch(List<ConsumerRecord<String, byte[]>> records) {
         List<Decoded> batch = new ArrayList<>(records.size());
