@@ -1,8 +1,7 @@
 package dev.chatsync.ingest;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.flywaydb.core.Flyway;
@@ -32,20 +31,20 @@ final class RunningApi implements AutoCloseable {
         TestPostgres.Database database = TestPostgres.shared().newDatabase("ingest");
         Flyway.configure().dataSource(database.jdbcUrl(), database.username(), database.password())
                 .locations("classpath:db/migration").load().migrate();
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("server.port", "0");
+        properties.put("DATABASE_URL", database.databaseUrl());
+        properties.put("spring.kafka.bootstrap-servers", bootstrapServers);
+        properties.put("chatsync.events.topic", topic);
+        properties.put("chatsync.auth.jwks-url", jwks.jwksUrl());
+        properties.put("chatsync.auth.issuer", TestJwks.ISSUER);
+        properties.put("chatsync.auth.authorized-parties", TestJwks.ORIGIN + ",http://localhost:3000");
+        properties.put("chatsync.ingest.rate-limit.capacity", "100000");
+        properties.put("chatsync.ingest.rate-limit.refill-per-second", "100000");
+        properties.putAll(overrides);
         // command-line arguments, so they win over ingest-api.yml as an operator's settings would
-        List<String> properties = new ArrayList<>(List.of(
-                "server.port=0",
-                "DATABASE_URL=" + database.databaseUrl(),
-                "spring.kafka.bootstrap-servers=" + bootstrapServers,
-                "chatsync.events.topic=" + topic,
-                "chatsync.auth.jwks-url=" + jwks.jwksUrl(),
-                "chatsync.auth.issuer=" + TestJwks.ISSUER,
-                "chatsync.auth.authorized-parties=" + TestJwks.ORIGIN + ",http://localhost:3000",
-                "chatsync.ingest.rate-limit.capacity=100000",
-                "chatsync.ingest.rate-limit.refill-per-second=100000"));
-        overrides.forEach((key, value) -> properties.add(key + "=" + value));
         ConfigurableApplicationContext context = IngestApiApplication.application()
-                .run(properties.stream().map(property -> "--" + property).toArray(String[]::new));
+                .run(properties.entrySet().stream().map(p -> "--" + p.getKey() + "=" + p.getValue()).toArray(String[]::new));
         return new RunningApi(context, database);
     }
 
