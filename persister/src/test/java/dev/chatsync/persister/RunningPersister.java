@@ -1,7 +1,8 @@
 package dev.chatsync.persister;
 
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -22,7 +23,8 @@ public final class RunningPersister implements AutoCloseable {
      * @param overrides   extra {@code key=value} properties
      */
     public static RunningPersister start(String databaseUrl, String topic, String groupId, String... overrides) {
-        List<String> properties = new ArrayList<>(List.of(
+        Map<String, String> properties = new LinkedHashMap<>();
+        for (String property : List.of(
                 "DATABASE_URL=" + databaseUrl,
                 "spring.kafka.bootstrap-servers=" + TestKafka.shared().bootstrapServers(),
                 "chatsync.events.topic=" + topic,
@@ -32,10 +34,20 @@ public final class RunningPersister implements AutoCloseable {
                 "chatsync.persister.retry.max-backoff=1s",
                 "spring.kafka.consumer.properties.metadata.max.age.ms=1000",
                 "spring.datasource.hikari.connection-timeout=2000",
-                "server.port=0"));
-        properties.addAll(List.of(overrides));
+                "server.port=0")) {
+            put(properties, property);
+        }
+        for (String override : overrides) {
+            put(properties, override);
+        }
         // As command-line arguments: builder properties() are defaults, which persister.yml would override.
-        return new RunningPersister(PersisterApplication.application().run(properties.stream().map(p -> "--" + p).toArray(String[]::new)));
+        String[] args = properties.entrySet().stream().map(p -> "--" + p.getKey() + "=" + p.getValue()).toArray(String[]::new);
+        return new RunningPersister(PersisterApplication.application().run(args));
+    }
+
+    private static void put(Map<String, String> properties, String property) {
+        int at = property.indexOf('=');
+        properties.put(property.substring(0, at), property.substring(at + 1));
     }
 
     public static String databaseUrl(TestPostgres.Database database) {

@@ -35,6 +35,25 @@ public final class Tables {
         return dump;
     }
 
+    /**
+     * Every row by its natural identity, without surrogate keys, sequence values or now() stamps: two
+     * databases that went through different histories (rolled-back transactions burn identity values)
+     * compare equal exactly when they hold the same data in the same order.
+     */
+    public static Map<String, List<String>> logicalDump(TestPostgres.Database database) {
+        Map<String, List<String>> dump = new LinkedHashMap<>();
+        dump.put("users", rows(database, "SELECT id FROM users ORDER BY id"));
+        dump.put("rate_limits", rows(database, "SELECT * FROM rate_limits ORDER BY user_id, day"));
+        dump.put("conversations", rows(database, "SELECT user_id, conversation_id, persona_id, title, created_at, updated_at "
+                + "FROM conversations ORDER BY user_id, conversation_id"));
+        dump.put("messages", rows(database, "SELECT c.user_id, c.conversation_id, m.message_id, m.role, m.content, m.revision, m.created_at, m.updated_at "
+                + "FROM messages m JOIN conversations c ON c.id = m.conversation_pk ORDER BY c.user_id, c.conversation_id, m.seq"));
+        dump.put("message_revisions", rows(database, "SELECT c.user_id, c.conversation_id, r.message_id, r.revision, r.role, r.content, r.stored_at, r.replaced_at "
+                + "FROM message_revisions r JOIN conversations c ON c.id = r.conversation_pk ORDER BY 1, 2, 3, 4"));
+        dump.put("kafka_offsets", rows(database, "SELECT topic, partition, next_offset FROM kafka_offsets ORDER BY topic, partition"));
+        return dump;
+    }
+
     public static long number(TestPostgres.Database database, String sql) {
         List<String> rows = rows(database, sql);
         return rows.isEmpty() || rows.get(0).equals("null") ? 0 : Long.parseLong(rows.get(0));
