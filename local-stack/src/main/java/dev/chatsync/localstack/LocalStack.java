@@ -1,0 +1,174 @@
+package dev.chatsync.localstack;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.Banner;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.chatsync.ingest.IngestApiApplication;
+import dev.chatsync.persister.PersisterApplication;
+
+/**
+ * The whole pipeline in one process: a real Kafka broker, a real Postgres, the persister and the
+ * ingest-api, wired exactly as in production except for the dev token endpoint. Stops in reverse
+ * order, and lets the persister drain Kafka first, because the in-process broker's log is temporary.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
+    private static final String ISSUER = "chat-sync-local-stack";
+    private static final String AUTHORIZED_PARTY = "http://localhost:3000";
+    private static final String PERSISTER_GROUP = "chat-sync-persister";
+    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
+
+    private final LocalStackSettings settings;
+    private final LocalPostgres postgres;
+    private final LocalKafka kafka;
+    private final ConfigurableApplicationContext persister;
+    private final ConfigurableApplicationContext api;
+
+    private LocalStack(LocalStackSettings settings, LocalPostgres postgres, LocalKafka kafka,
+                       ConfigurableApplicationContext persister, ConfigurableApplicationContext api) {
+        this.settings = settings;
+        this.postgres = postgres;
+        this.kafka = kafka;
+        this.persister = persister;
+        this.api = api;
+    }
+
+    public static LocalStack start(LocalStackSettings settings) {
+        LocalPostgres postgres = LocalPostgres.start(settings.dataDirectory().resolve("postgres"), settings.postgresPort(), settings.fresh());
+        LocalKafka kafka = null;
+        ConfigurableApplicationContext persister = null;
+        try {
+            kafka = LocalKafka.start(settings.topic(), settings.partitions());
+            // Command-line arguments outrank the environment: a DATABASE_URL exported in the
+            // developer's shell (say, their Neon branch) must not receive the local stack's writes.
+            persister = PersisterApplication.application()
+                    .sources(OpenActuator.class, PrivateNettyResources.class)
+                    .bannerMode(Banner.Mode.OFF)
+                    .registerShutdownHook(false)
+                    .run(arguments(
+                            "DATABASE_URL", postgres.databaseUrl(),
+                            "spring.kafka.bootstrap-servers", kafka.bootstrapServers(),
+                            "chatsync.events.topic", settings.topic(),
+                            "chatsync.persister.group-id", PERSISTER_GROUP,
+                            "server.port", String.valueOf(settings.persisterPort()),
+                            "springdoc.api-docs.enabled", "false"));
+            ConfigurableApplicationContext api = IngestApiApplication.application()
+                    .sources(DevTokens.class, PrivateNettyResources.class)
+                    .bannerMode(Banner.Mode.OFF)
+                    .registerShutdownHook(false)
+                    .run(arguments(
+                            "DATABASE_URL", postgres.databaseUrl(),
+                            "spring.kafka.bootstrap-servers", kafka.bootstrapServers(),
+                            "chatsync.events.topic", settings.topic(),
+                            "server.port", String.valueOf(settings.apiPort()),
+                            "spring.flyway.enabled", "false",
+                            "chatsync.auth.jwks-url", "http://localhost:" + settings.apiPort() + DevTokens.JWKS_PATH,
+                            "chatsync.auth.issuer", ISSUER,
+                            "chatsync.auth.authorized-parties", AUTHORIZED_PARTY));
+            return new LocalStack(settings, postgres, kafka, persister, api);
+        } catch (RuntimeException e) {
+            closeQuietly(persister);
+            if (kafka != null) {
+                kafka.close();
+            }
+            postgres.close();
+            throw e;
+        }
+    }
+
+    public URI apiUrl() {
+        return URI.create("http://localhost:" + settings.apiPort());
+    }
+
+    public URI persisterUrl() {
+        return URI.create("http://localhost:" + settings.persisterPort());
+    }
+
+    public String databaseUrl() {
+        return postgres.databaseUrl();
+    }
+
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    public LocalStackSettings settings() {
+        return settings;
+    }
+
+    /** Waits until the persister has written everything Kafka holds; returns what is left (0 when drained). */
+    public long awaitPersisted(Duration timeout) {
+        return kafka.awaitDrained(settings.topic(), PERSISTER_GROUP, timeout);
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(api);
+        long left = awaitPersisted(DRAIN_TIMEOUT);
+        if (left != 0) {
+            log.warn("stopping with {} events not yet persisted", left < 0 ? "an unknown number of" : left);
+        }
+        closeQuietly(persister);
+        kafka.close();
+        postgres.close();
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        long started = System.nanoTime();
+        LocalStack stack = start(LocalStackSettings.from(System.getenv(), Arrays.asList(args)));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("chat-sync local stack: stopping (draining Kafka into Postgres first)...");
+            stack.close();
+            System.out.println("chat-sync local stack: stopped; data kept in " + stack.settings.dataDirectory());
+        }, "local-stack-stop"));
+        System.out.println(stack.readyBanner(Duration.ofNanos(System.nanoTime() - started)));
+        Thread.currentThread().join();
+    }
+
+    String readyBanner(Duration startup) {
+        String api = apiUrl().toString();
+        return """
+
+                ======================================================================
+                 chat-sync local stack is READY (started in %s s)
+                   API        %s/api/messages
+                   OpenAPI    %s/v3/api-docs
+                   Token      curl -s -X POST %s/dev/tokens -H 'Content-Type: application/json' -d '{"userId":"alice"}'
+                   Kafka      %s  topic %s (%d partitions), dead letters in %s.DLT
+                   Postgres   %s
+                   Data       %s (kept between runs; --fresh or CHATSYNC_FRESH=true starts empty)
+                   Metrics    %s/actuator/prometheus   persister: %s/actuator/prometheus
+                 Ctrl-C stops everything cleanly.
+                ======================================================================
+                """.formatted(String.format(Locale.ROOT, "%.1f", startup.toMillis() / 1000.0), api, api, api,
+                kafka.bootstrapServers(), settings.topic(), settings.partitions(), settings.topic(),
+                postgres.databaseUrl(), postgres.dataDirectory(), api, persisterUrl());
+    }
+
+    private static String[] arguments(String... keysAndValues) {
+        List<String> arguments = new java.util.ArrayList<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            arguments.add("--" + keysAndValues[i] + "=" + keysAndValues[i + 1]);
+        }
+        return arguments.toArray(String[]::new);
+    }
+
+    private static void closeQuietly(ConfigurableApplicationContext context) {
+        if (context != null) {
+            try {
+                context.close();
+            } catch (RuntimeException e) {
+                log.warn("error while stopping {}", context.getId(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.chatsync.localstack;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** A chat front end as the tests see it: dev tokens, POST/GET/DELETE on /api/messages, JSON. */
+final class ChatClient {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final URI api;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    ChatClient(URI api) {
+        this.api = api;
+    }
+
+    String token(String userId) {
+        Response response = send(HttpRequest.newBuilder(api.resolve("/dev/tokens"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("userId", userId)))));
+        if (response.status() != 200) {
+            throw new IllegalStateException("no token for " + userId + ": " + response);
+        }
+        return response.json().get("token").asString();
+    }
+
+    Response post(String token, Map<String, Object> conversation) {
+        return send(authorized(token, "/api/messages")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(conversation))));
+    }
+
+    Response get(String token, String query) {
+        return send(authorized(token, "/api/messages" + query).GET());
+    }
+
+    Response usage(String token) {
+        return send(authorized(token, "/api/usage").GET());
+    }
+
+    Response delete(String token, String conversationId) {
+        return send(authorized(token, "/api/messages?conversationId=" + URLEncoder.encode(conversationId, StandardCharsets.UTF_8)).DELETE());
+    }
+
+    Response send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), response.body());
+        } catch (IOException e) {
+            throw new IllegalStateException("request failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private HttpRequest.Builder authorized(String token, String path) {
+        return HttpRequest.newBuilder(api.resolve(path)).header("Authorization", "Bearer " + token);
+    }
+
+    /** A conversation body as the chat UI posts it. */
+    static Map<String, Object> conversation(String conversationId, String personaId, List<Map<String, Object>> messages) {
+        return Map.of("conversationId", conversationId, "personaId", personaId, "title", "Chat with " + personaId, "messages", messages);
+    }
+
+    static Map<String, Object> message(String id, String role, String content) {
+        return Map.of("id", id, "role", role, "content", content);
+    }
+
+    record Response(int status, String contentType, String body) {
+
+        JsonNode json() {
+            return JSON.readTree(body);
+        }
+    }
+}
