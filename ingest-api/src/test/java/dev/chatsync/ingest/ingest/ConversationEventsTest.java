@@ -1,0 +1,50 @@
+package dev.chatsync.ingest.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import dev.chatsync.schemas.event.MessageRole;
+
+class ConversationEventsTest {
+
+    private static final SyncRequest.Message MESSAGE = new SyncRequest.Message("m1", MessageRole.assistant, "partial", null);
+
+    @Test
+    void fingerprintChangesWithEverythingTheEventCarries() {
+        SyncRequest request = new SyncRequest("c", "p", "t", List.of(MESSAGE));
+        long base = ConversationEvents.fingerprint(request, MESSAGE);
+        assertThat(ConversationEvents.fingerprint(new SyncRequest("other-conv", "p", "t", List.of()), MESSAGE))
+                .as("the conversation is part of the cache key, not the fingerprint").isEqualTo(base);
+        assertThat(ConversationEvents.fingerprint(new SyncRequest("c", "q", "t", List.of()), MESSAGE)).isNotEqualTo(base);
+        assertThat(ConversationEvents.fingerprint(new SyncRequest("c", "p", null, List.of()), MESSAGE)).isNotEqualTo(base);
+        assertThat(ConversationEvents.fingerprint(new SyncRequest("c", "p", "", List.of()), MESSAGE)).isNotEqualTo(base);
+        assertThat(ConversationEvents.fingerprint(request, new SyncRequest.Message("m1", MessageRole.user, "partial", null))).isNotEqualTo(base);
+        assertThat(ConversationEvents.fingerprint(request, new SyncRequest.Message("m1", MessageRole.assistant, "partial answer", null))).isNotEqualTo(base);
+        assertThat(ConversationEvents.fingerprint(request, new SyncRequest.Message("m1", MessageRole.assistant, "partial", Instant.EPOCH))).isNotEqualTo(base);
+    }
+
+    @Test
+    void fieldBoundariesMatter() {
+        SyncRequest ab = new SyncRequest("c", "ab", "c", List.of());
+        SyncRequest a = new SyncRequest("c", "a", "bc", List.of());
+        assertThat(ConversationEvents.fingerprint(ab, MESSAGE)).isNotEqualTo(ConversationEvents.fingerprint(a, MESSAGE));
+    }
+
+    @Test
+    void messageUpsertedCarriesTheConversationsPersonaAndTitle() {
+        SyncRequest request = new SyncRequest("c", "hitesh", "Title", List.of(MESSAGE));
+        var event = ConversationEvents.messageUpserted("user_1", request, MESSAGE, Instant.ofEpochMilli(42));
+        assertThat(event.getUserId()).isEqualTo("user_1");
+        assertThat(event.getConversationId()).isEqualTo("c");
+        assertThat(event.getAcceptedAt()).isEqualTo(Instant.ofEpochMilli(42));
+        assertThat(event.getEventId()).hasSize(36);
+        var payload = (dev.chatsync.schemas.event.MessageUpserted) event.getPayload();
+        assertThat(payload.getPersonaId()).isEqualTo("hitesh");
+        assertThat(payload.getTitle()).isEqualTo("Title");
+        assertThat(payload.getMessageId()).isEqualTo("m1");
+    }
+}
