@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,6 +14,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.chatsync.ingest.IngestApiApplication;
 import dev.chatsync.persister.PersisterApplication;
+import sun.misc.Signal;
 
 /**
  * The whole pipeline in one process: a real Kafka broker, a real Postgres, the persister and the
@@ -32,6 +34,7 @@ public final class LocalStack implements AutoCloseable {
     private final LocalKafka kafka;
     private final ConfigurableApplicationContext persister;
     private final ConfigurableApplicationContext api;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private LocalStack(LocalStackSettings settings, LocalPostgres postgres, LocalKafka kafka,
                        ConfigurableApplicationContext persister, ConfigurableApplicationContext api) {
@@ -112,6 +115,9 @@ public final class LocalStack implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         closeQuietly(api);
         long left = awaitPersisted(DRAIN_TIMEOUT);
         if (left != 0) {
@@ -125,13 +131,19 @@ public final class LocalStack implements AutoCloseable {
     public static void main(String[] args) throws InterruptedException {
         long started = System.nanoTime();
         LocalStack stack = start(LocalStackSettings.from(System.getenv(), Arrays.asList(args)));
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("chat-sync local stack: stopping (draining Kafka into Postgres first)...");
-            stack.close();
-            System.out.println("chat-sync local stack: stopped; data kept in " + stack.settings.dataDirectory());
-        }, "local-stack-stop"));
+        // Ctrl-C is handled here rather than in a shutdown hook: the JVM runs its hooks concurrently,
+        // and the in-process broker's own hook deletes its log while the persister still drains it.
+        Signal.handle(new Signal("INT"), signal -> stopAndExit(stack));
+        Signal.handle(new Signal("TERM"), signal -> stopAndExit(stack));
         System.out.println(stack.readyBanner(Duration.ofNanos(System.nanoTime() - started)));
         Thread.currentThread().join();
+    }
+
+    private static void stopAndExit(LocalStack stack) {
+        System.out.println("chat-sync local stack: stopping (the persister drains Kafka into Postgres first)...");
+        stack.close();
+        System.out.println("chat-sync local stack: stopped; data kept in " + stack.settings.dataDirectory());
+        System.exit(0);
     }
 
     String readyBanner(Duration startup) {
