@@ -1,5 +1,6 @@
 package dev.chatsync.ingest.auth;
 
+import java.time.Clock;
 import java.util.List;
 
 import org.springframework.context.annotation.Bean;
@@ -63,7 +64,7 @@ class SecurityConfig {
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
                 JwtValidators.createDefaultWithIssuer(auth.issuer()),
                 new ClerkClaimsValidator(auth.authorizedParties())));
-        return decoder;
+        return auth.verifiedTokens() > 0 ? new VerifiedTokens(decoder, auth.verifiedTokens(), Clock.systemUTC()) : decoder;
     }
 
     // Browsers on the authorized origins may call the API directly; tokens travel in a header, so no credentials mode.

@@ -2,6 +2,7 @@ package dev.chatsync.ingest.ingest;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -69,7 +70,7 @@ final class EventPublisher implements AutoCloseable {
                                 } else {
                                     acknowledged[index] = metadata;
                                     if (remaining.decrementAndGet() == 0 && done.compareAndSet(false, true)) {
-                                        latency.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+                                        latency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
                                         sink.success(Arrays.asList(acknowledged));
                                     }
                                 }
@@ -84,6 +85,9 @@ final class EventPublisher implements AutoCloseable {
                 })
                 .subscribeOn(senders)
                 .timeout(properties.timeout())
+                // acknowledgements arrive on the producer's single I/O thread: hand the rest of the
+                // request (cache, response) to other threads so that thread only talks to Kafka
+                .publishOn(Schedulers.parallel())
                 .onErrorMap(failure -> !(failure instanceof ProblemException), this::unavailable);
     }
 

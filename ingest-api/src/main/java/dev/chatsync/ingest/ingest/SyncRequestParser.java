@@ -180,7 +180,7 @@ final class SyncRequestParser {
             return null;
         }
         long max = limits.maxContentBytes().toBytes();
-        if (utf8Length(content) > max) {
+        if (exceedsUtf8(content, max)) {
             violations.add(new FieldViolation(path, "max_bytes", "at most " + max + " bytes (UTF-8)"));
             return null;
         }
@@ -221,23 +221,32 @@ final class SyncRequestParser {
      * would silently turn it into '?'): either would corrupt or dead-letter the message downstream.
      */
     private static boolean storable(String path, String text, List<FieldViolation> violations) {
+        if (text.indexOf('\u0000') >= 0) {
+            violations.add(new FieldViolation(path, "no_nul", "must not contain NUL (\\u0000) characters"));
+            return false;
+        }
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (c == '\u0000') {
-                violations.add(new FieldViolation(path, "no_nul", "must not contain NUL (\\u0000) characters"));
-                return false;
-            }
-            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                violations.add(new FieldViolation(path, "valid_unicode", "must not contain unpaired surrogates"));
-                return false;
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                    i++;
+                } else {
+                    violations.add(new FieldViolation(path, "valid_unicode", "must not contain unpaired surrogates"));
+                    return false;
+                }
             }
         }
         return true;
     }
 
-    private static long utf8Length(String text) {
+    /** UTF-8 size, counted only when the text could exceed {@code max} (a char is at most 3 bytes). */
+    private static boolean exceedsUtf8(String text, long max) {
+        if ((long) text.length() * 3 <= max) {
+            return false;
+        }
+        if (text.length() > max) {
+            return true;
+        }
         long bytes = 0;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
@@ -245,13 +254,13 @@ final class SyncRequestParser {
                 bytes++;
             } else if (c < 0x800) {
                 bytes += 2;
-            } else if (Character.isHighSurrogate(c)) {
+            } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
                 bytes += 4;
                 i++;
             } else {
                 bytes += 3;
             }
         }
-        return bytes;
+        return bytes > max;
     }
 }
