@@ -3,6 +3,7 @@ package dev.chatsync.localstack;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -93,7 +94,7 @@ class DevTokens {
     private static Mono<ServerResponse> badRequest() {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
                 "body must be {\"userId\": \"...\"} with 1-128 characters of A-Z a-z 0-9 _ . @ -");
-        problem.setProperty("errors", java.util.List.of(Map.of("field", "userId", "rule", "required, pattern [A-Za-z0-9_.@-]{1,128}")));
+        problem.setProperty("errors", List.of(Map.of("field", "userId", "rule", "required, pattern [A-Za-z0-9_.@-]{1,128}")));
         return ServerResponse.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON).bodyValue(problem);
     }
 

@@ -2,14 +2,17 @@ package dev.chatsync.localstack;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.Banner;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.chatsync.ingest.IngestApiApplication;
@@ -51,32 +54,20 @@ public final class LocalStack implements AutoCloseable {
         ConfigurableApplicationContext persister = null;
         try {
             kafka = LocalKafka.start(settings.topic(), settings.partitions());
-            // Command-line arguments outrank the environment: a DATABASE_URL exported in the
-            // developer's shell (say, their Neon branch) must not receive the local stack's writes.
-            persister = PersisterApplication.application()
-                    .sources(OpenActuator.class, PrivateNettyResources.class)
-                    .bannerMode(Banner.Mode.OFF)
-                    .registerShutdownHook(false)
-                    .run(arguments(
-                            "DATABASE_URL", postgres.databaseUrl(),
-                            "spring.kafka.bootstrap-servers", kafka.bootstrapServers(),
-                            "chatsync.events.topic", settings.topic(),
-                            "chatsync.persister.group-id", PERSISTER_GROUP,
-                            "server.port", String.valueOf(settings.persisterPort()),
-                            "springdoc.api-docs.enabled", "false"));
-            ConfigurableApplicationContext api = IngestApiApplication.application()
-                    .sources(DevTokens.class, PrivateNettyResources.class)
-                    .bannerMode(Banner.Mode.OFF)
-                    .registerShutdownHook(false)
-                    .run(arguments(
-                            "DATABASE_URL", postgres.databaseUrl(),
-                            "spring.kafka.bootstrap-servers", kafka.bootstrapServers(),
-                            "chatsync.events.topic", settings.topic(),
-                            "server.port", String.valueOf(settings.apiPort()),
-                            "spring.flyway.enabled", "false",
-                            "chatsync.auth.jwks-url", "http://localhost:" + settings.apiPort() + DevTokens.JWKS_PATH,
-                            "chatsync.auth.issuer", ISSUER,
-                            "chatsync.auth.authorized-parties", AUTHORIZED_PARTY));
+            Map<String, String> shared = Map.of(
+                    "DATABASE_URL", postgres.databaseUrl(),
+                    "spring.kafka.bootstrap-servers", kafka.bootstrapServers(),
+                    "chatsync.events.topic", settings.topic());
+            persister = run(PersisterApplication.application().sources(OpenActuator.class), shared, Map.of(
+                    "chatsync.persister.group-id", PERSISTER_GROUP,
+                    "server.port", String.valueOf(settings.persisterPort()),
+                    "springdoc.api-docs.enabled", "false"));
+            ConfigurableApplicationContext api = run(IngestApiApplication.application().sources(DevTokens.class), shared, Map.of(
+                    "server.port", String.valueOf(settings.apiPort()),
+                    "spring.flyway.enabled", "false",
+                    "chatsync.auth.jwks-url", "http://localhost:" + settings.apiPort() + DevTokens.JWKS_PATH,
+                    "chatsync.auth.issuer", ISSUER,
+                    "chatsync.auth.authorized-parties", AUTHORIZED_PARTY));
             return new LocalStack(settings, postgres, kafka, persister, api);
         } catch (RuntimeException e) {
             closeQuietly(persister);
@@ -166,12 +157,18 @@ public final class LocalStack implements AutoCloseable {
                 postgres.databaseUrl(), postgres.dataDirectory(), api, persisterUrl());
     }
 
-    private static String[] arguments(String... keysAndValues) {
-        List<String> arguments = new java.util.ArrayList<>();
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            arguments.add("--" + keysAndValues[i] + "=" + keysAndValues[i + 1]);
-        }
-        return arguments.toArray(String[]::new);
+    /**
+     * Settings go in as command-line arguments because those outrank the environment: a DATABASE_URL
+     * exported in the developer's shell (say, their Neon branch) must not receive the local stack's writes.
+     */
+    private static ConfigurableApplicationContext run(SpringApplicationBuilder application, Map<String, String> shared, Map<String, String> own) {
+        List<String> arguments = new ArrayList<>();
+        shared.forEach((key, value) -> arguments.add("--" + key + "=" + value));
+        own.forEach((key, value) -> arguments.add("--" + key + "=" + value));
+        return application.sources(PrivateNettyResources.class)
+                .bannerMode(Banner.Mode.OFF)
+                .registerShutdownHook(false)
+                .run(arguments.toArray(String[]::new));
     }
 
     private static void closeQuietly(ConfigurableApplicationContext context) {

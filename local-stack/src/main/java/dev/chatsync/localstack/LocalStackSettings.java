@@ -63,9 +63,10 @@ public record LocalStackSettings(int apiPort, int persisterPort, int postgresPor
     }
 
     private static int orFreePort(int port) {
-        if (port != 0) {
-            return port;
-        }
+        return port != 0 ? port : freePort();
+    }
+
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {

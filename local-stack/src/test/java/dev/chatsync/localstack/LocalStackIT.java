@@ -5,6 +5,7 @@ import static dev.chatsync.localstack.ChatClient.message;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -150,7 +151,7 @@ class LocalStackIT {
     void devTokensExistOnlyInTheLocalStack() {
         String token = client.token("e2e_prod");
         // The ingest-api as deployed: same Kafka, Postgres and trusted keys, but without DevTokens.
-        int port = new LocalStackSettings(0, 0, 0, data, false, "unused", 1).apiPort();
+        int port = LocalStackSettings.freePort();
         try (ConfigurableApplicationContext production = IngestApiApplication.application()
                 .sources(PrivateNettyResources.class)
                 .bannerMode(Banner.Mode.OFF)
@@ -162,13 +163,13 @@ class LocalStackIT {
                         "--chatsync.auth.jwks-url=" + stack.apiUrl().resolve(DevTokens.JWKS_PATH),
                         "--chatsync.auth.issuer=chat-sync-local-stack",
                         "--chatsync.auth.authorized-parties=http://localhost:3000")) {
-            ChatClient deployed = new ChatClient(java.net.URI.create("http://localhost:" + port));
+            ChatClient deployed = new ChatClient(URI.create("http://localhost:" + port));
 
             assertThat(deployed.get(token, "").status()).as("the token is valid there").isEqualTo(200);
-            assertThat(deployed.send(HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port + "/dev/tokens"))
+            assertThat(deployed.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/dev/tokens"))
                     .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"userId\":\"mallory\"}"))).status()).isEqualTo(404);
-            assertThat(deployed.send(HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port + DevTokens.JWKS_PATH))
+            assertThat(deployed.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + DevTokens.JWKS_PATH))
                     .header("Authorization", "Bearer " + token).GET()).status()).isEqualTo(404);
         }
     }
