@@ -1,7 +1,5 @@
 package dev.chatsync.ingest.auth;
 
-import java.net.URI;
-
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -21,8 +19,6 @@ import reactor.core.publisher.Mono;
  */
 final class ProblemAuthenticationEntryPoint implements ServerAuthenticationEntryPoint, ServerAccessDeniedHandler {
 
-    private static final String TYPE = "https://chat-sync.dev/problems/";
-
     private final ProblemResponses problems;
 
     ProblemAuthenticationEntryPoint(ProblemResponses problems) {
@@ -33,7 +29,7 @@ final class ProblemAuthenticationEntryPoint implements ServerAuthenticationEntry
     public Mono<Void> commence(ServerWebExchange exchange, AuthenticationException failure) {
         ProblemDetail detail = ProblemDetail.forStatusAndDetail(HttpStatus.UNAUTHORIZED,
                 "A valid Clerk session token is required: Authorization: Bearer <jwt>.");
-        detail.setType(URI.create(TYPE + "unauthorized"));
+        detail.setType(ProblemResponses.type("unauthorized"));
         HttpHeaders headers = new HttpHeaders();
         headers.set(HttpHeaders.WWW_AUTHENTICATE, exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION) != null
                 ? "Bearer error=\"invalid_token\"" : "Bearer");
@@ -43,7 +39,7 @@ final class ProblemAuthenticationEntryPoint implements ServerAuthenticationEntry
     @Override
     public Mono<Void> handle(ServerWebExchange exchange, AccessDeniedException denied) {
         ProblemDetail detail = ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN, "Not allowed.");
-        detail.setType(URI.create(TYPE + "forbidden"));
+        detail.setType(ProblemResponses.type("forbidden"));
         return problems.write(exchange, detail, "forbidden", null, HttpHeaders.EMPTY);
     }
 }

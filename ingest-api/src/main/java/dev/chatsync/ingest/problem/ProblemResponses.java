@@ -26,7 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 public class ProblemResponses {
 
-    static final String TYPE_BASE = "https://chat-sync.dev/problems/";
+    private static final String TYPE_BASE = "https://chat-sync.dev/problems/";
 
     private final JsonMapper json;
     private final MeterRegistry meters;
@@ -36,9 +36,14 @@ public class ProblemResponses {
         this.meters = meters;
     }
 
+    /** The problem type URI of a reason slug; documentation of each type would live there. */
+    public static URI type(String reason) {
+        return URI.create(TYPE_BASE + reason);
+    }
+
     public Mono<Void> write(ServerWebExchange exchange, ProblemException problem) {
         ProblemDetail detail = ProblemDetail.forStatusAndDetail(problem.status(), problem.getMessage());
-        detail.setType(URI.create(TYPE_BASE + problem.reason()));
+        detail.setType(type(problem.reason()));
         if (!problem.violations().isEmpty()) {
             detail.setProperty("errors", problem.violations());
         }

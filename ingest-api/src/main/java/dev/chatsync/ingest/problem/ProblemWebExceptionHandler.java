@@ -1,6 +1,5 @@
 package dev.chatsync.ingest.problem;
 
-import java.net.URI;
 import java.util.List;
 
 import org.slf4j.Logger;
@@ -42,7 +41,7 @@ class ProblemWebExceptionHandler implements WebExceptionHandler {
             ProblemDetail body = error.getBody();
             ProblemDetail detail = ProblemDetail.forStatusAndDetail(error.getStatusCode(), body.getDetail());
             String reason = reasonOf(error.getStatusCode().value());
-            detail.setType(URI.create(ProblemResponses.TYPE_BASE + reason));
+            detail.setType(ProblemResponses.type(reason));
             FieldViolation violation = violationOf(error.getStatusCode().value());
             if (violation != null) {
                 detail.setProperty("errors", List.of(violation));
@@ -51,7 +50,7 @@ class ProblemWebExceptionHandler implements WebExceptionHandler {
         }
         log.error("unhandled failure on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), failure);
         ProblemDetail detail = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error; the request may be retried.");
-        detail.setType(URI.create(ProblemResponses.TYPE_BASE + "internal"));
+        detail.setType(ProblemResponses.type("internal"));
         return problems.write(exchange, detail, "internal", null, HttpHeaders.EMPTY);
     }
 
