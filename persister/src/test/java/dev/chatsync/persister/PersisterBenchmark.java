@@ -28,8 +28,9 @@ import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 /**
  * Throughput of the persister against the physical limit (COPY), on this machine's embedded Kafka and
  * Postgres. Not a test: {@code ./mvnw -B -pl persister exec:java}, with {@code -Dmessages=500000}
- * (new messages, 1 KB each, over {@code -Dconversations=20000}), {@code -Dresync=250000} (events of the
- * re-sync phase: per conversation 19 stored messages re-sent unchanged and 1 new),
+ * (new messages, 1 KB each, over {@code -Dconversations=20000}, arriving in turns of a user message and
+ * its reply, round-robin over the conversations), {@code -Dresync=250000} (events of the re-sync phase:
+ * per conversation 19 stored messages re-sent unchanged and 1 new),
  * {@code -Dpartitions=4}, {@code -Dconcurrency=2}, {@code -DbatchSize=1000}.
  */
 public final class PersisterBenchmark {
@@ -72,7 +73,7 @@ public final class PersisterBenchmark {
             for (int from = 0; from < MESSAGES; from += 10_000) {
                 List<ConversationEvent> chunk = new ArrayList<>();
                 for (int i = from; i < Math.min(MESSAGES, from + 10_000); i++) {
-                    chunk.add(event(i, i));
+                    chunk.add(event(conversationOf(i), "msg-" + i, roleOf(i), i, i));
                 }
                 producer.send(chunk);
             }
@@ -84,16 +85,16 @@ public final class PersisterBenchmark {
         // re-sync: clients re-send whole conversations; 19 of every 20 events are already stored
         try (TestEventsProducer producer = new TestEventsProducer(TestKafka.shared().bootstrapServers(), topic)) {
             List<ConversationEvent> chunk = new ArrayList<>();
-            int perConversation = MESSAGES / CONVERSATIONS;
-            int nextNew = MESSAGES;
+            int nextNew = 0;
             for (int e = 0, post = 0; e < RESYNC; post++) {
                 int conversation = post % CONVERSATIONS;
+                int stored = storedIn(conversation);
                 for (int k = 0; k < 19 && e < RESYNC; k++, e++) {
-                    int index = conversation + CONVERSATIONS * ((post / CONVERSATIONS + k) % perConversation);
-                    chunk.add(event(index, MESSAGES + e));
+                    int index = indexOf(conversation, (post / CONVERSATIONS + k) % stored);
+                    chunk.add(event(conversation, "msg-" + index, roleOf(index), index, MESSAGES + e));
                 }
                 if (e < RESYNC) {
-                    chunk.add(event(conversation + CONVERSATIONS * (nextNew++ / CONVERSATIONS), MESSAGES + e));
+                    chunk.add(event(conversation, "msg-new-" + nextNew, MessageRole.user, MESSAGES + nextNew++, MESSAGES + e));
                     e++;
                 }
                 if (chunk.size() >= 10_000) {
@@ -114,21 +115,40 @@ public final class PersisterBenchmark {
         System.out.printf(Locale.ROOT, "re-sync vs new messages: %.2fx (target >= 2x)%n", resync.rate / fresh.rate);
     }
 
-    /** Message {@code index}: conversation {@code index % CONVERSATIONS}, the same id and content every time. */
-    private static ConversationEvent event(int index, long sequence) {
-        int conversation = index % CONVERSATIONS;
-        int user = conversation % USERS;
+    // Messages arrive in turns, a user message and the assistant's reply, round-robin over conversations.
+    private static int conversationOf(int index) {
+        return (index / 2) % CONVERSATIONS;
+    }
+
+    private static MessageRole roleOf(int index) {
+        return index % 2 == 0 ? MessageRole.user : MessageRole.assistant;
+    }
+
+    /** The preloaded message at {@code position} within {@code conversation}. */
+    private static int indexOf(int conversation, int position) {
+        return 2 * (conversation + CONVERSATIONS * (position / 2)) + position % 2;
+    }
+
+    private static int storedIn(int conversation) {
+        int positions = 0;
+        while (indexOf(conversation, positions) < MESSAGES) {
+            positions++;
+        }
+        return positions;
+    }
+
+    private static ConversationEvent event(int conversation, String messageId, MessageRole role, int contentSeed, long sequence) {
         return ConversationEvent.newBuilder()
                 .setEventId(UUID.randomUUID().toString())
-                .setUserId("user_" + user)
+                .setUserId("user_" + conversation % USERS)
                 .setConversationId("conv-" + conversation)
                 .setAcceptedAt(ACCEPTED_AT.plusMillis(sequence))
                 .setPayload(MessageUpserted.newBuilder()
                         .setPersonaId("hitesh")
                         .setTitle("Conversation " + conversation)
-                        .setMessageId("msg-" + index)
-                        .setRole(index % 2 == 0 ? MessageRole.user : MessageRole.assistant)
-                        .setContent(content(index))
+                        .setMessageId(messageId)
+                        .setRole(role)
+                        .setContent(content(contentSeed))
                         .setCreatedAt(null)
                         .build())
                 .build();
@@ -212,8 +232,8 @@ public final class PersisterBenchmark {
                 StringBuilder rows = new StringBuilder(10_000 * 1200);
                 for (int i = from; i < Math.min(MESSAGES, from + 10_000); i++) {
                     Instant at = ACCEPTED_AT.plusMillis(i);
-                    rows.append(i % CONVERSATIONS + 1).append('\t').append("msg-").append(i).append('\t')
-                            .append(i % 2 == 0 ? "user" : "assistant").append('\t').append(content(i)).append('\t')
+                    rows.append(conversationOf(i) + 1).append('\t').append("msg-").append(i).append('\t')
+                            .append(roleOf(i).name()).append('\t').append(content(i)).append('\t')
                             .append(at).append('\t').append(at).append('\n');
                 }
                 copy.copyIn("COPY messages (conversation_pk, message_id, role, content, created_at, updated_at) FROM STDIN", new StringReader(rows.toString()));

@@ -18,28 +18,35 @@ import dev.chatsync.schemas.ConversationKey;
  */
 final class ConversationUpserts {
 
-    // The outer SELECT runs on the statement's snapshot: it cannot see rows inserted by the CTE, so
-    // changed or new rows come from RETURNING and untouched ones from the table.
+    // Existing conversations are read, and updated only when persona or title differ: ON CONFLICT DO
+    // UPDATE would lock (and so write) every row even when its WHERE is false. "existing" and "fresh"
+    // split the input by the statement's snapshot, so no row is touched twice; no other transaction
+    // creates these conversations meanwhile, because BatchWriter holds the partition's kafka_offsets lock.
     private static final String SQL = """
             WITH input AS (
                 SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::int8[], ?::int8[]) WITH ORDINALITY
                     AS i(user_id, conversation_id, persona_id, title, created_ms, updated_ms, ord)
-            ), upserted AS (
-                INSERT INTO conversations AS c (user_id, conversation_id, persona_id, title, created_at, updated_at)
-                SELECT user_id, conversation_id, persona_id, title, %s, %s FROM input ORDER BY ord
-                ON CONFLICT (user_id, conversation_id) DO UPDATE
-                    SET persona_id = excluded.persona_id,
-                        title = COALESCE(excluded.title, c.title),
-                        updated_at = GREATEST(c.updated_at, excluded.updated_at)
-                    WHERE c.persona_id <> excluded.persona_id
-                       OR c.title IS DISTINCT FROM COALESCE(excluded.title, c.title)
-                RETURNING c.id, c.user_id, c.conversation_id
+            ), existing AS (
+                SELECT c.id, c.persona_id AS old_persona_id, c.title AS old_title, i.*
+                FROM input i JOIN conversations c ON c.user_id = i.user_id AND c.conversation_id = i.conversation_id
+            ), updated AS (
+                UPDATE conversations c
+                SET persona_id = e.persona_id,
+                    title = COALESCE(e.title, c.title),
+                    updated_at = GREATEST(c.updated_at, %2$s)
+                FROM existing e
+                WHERE c.id = e.id
+                  AND (e.old_persona_id <> e.persona_id OR e.old_title IS DISTINCT FROM COALESCE(e.title, e.old_title))
+            ), inserted AS (
+                INSERT INTO conversations (user_id, conversation_id, persona_id, title, created_at, updated_at)
+                SELECT user_id, conversation_id, persona_id, title, %1$s, %2$s FROM input i
+                WHERE NOT EXISTS (SELECT 1 FROM existing e WHERE e.ord = i.ord)
+                ORDER BY ord
+                RETURNING id, user_id, conversation_id
             )
-            SELECT id, user_id, conversation_id FROM upserted
+            SELECT id, user_id, conversation_id FROM existing
             UNION ALL
-            SELECT c.id, c.user_id, c.conversation_id
-            FROM input i JOIN conversations c ON c.user_id = i.user_id AND c.conversation_id = i.conversation_id
-            WHERE NOT EXISTS (SELECT 1 FROM upserted u WHERE u.user_id = i.user_id AND u.conversation_id = i.conversation_id)
+            SELECT id, user_id, conversation_id FROM inserted
             """.formatted(PgArrays.timestamp("created_ms"), PgArrays.timestamp("updated_ms"));
 
     private ConversationUpserts() {
