@@ -19,9 +19,10 @@ import dev.chatsync.schemas.ConversationKey;
 final class ConversationUpserts {
 
     // Existing conversations are read, and updated only when persona or title differ: ON CONFLICT DO
-    // UPDATE would lock (and so write) every row even when its WHERE is false. "existing" and "fresh"
-    // split the input by the statement's snapshot, so no row is touched twice; no other transaction
-    // creates these conversations meanwhile, because BatchWriter holds the partition's kafka_offsets lock.
+    // UPDATE would lock (and so write) every row even when its WHERE is false. "existing" and the
+    // INSERT's NOT EXISTS split the input by the statement's snapshot, so no row is touched twice; no
+    // other transaction creates these conversations meanwhile, because BatchWriter holds the
+    // partition's kafka_offsets lock and a conversation lives on one partition.
     private static final String SQL = """
             WITH input AS (
                 SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::int8[], ?::int8[]) WITH ORDINALITY
