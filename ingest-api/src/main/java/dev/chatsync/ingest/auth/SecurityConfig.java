@@ -22,7 +22,8 @@ import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
 import dev.chatsync.ingest.problem.ProblemResponses;
 
 /**
- * Every route needs a Clerk session JWT except health probes and the OpenAPI document. Stateless:
+ * Every route needs a Clerk session JWT except health probes, the Prometheus scrape and the OpenAPI
+ * document (keep /actuator off the public ingress: operators, not users, read it). Stateless:
  * no session, no CSRF token (nothing rides on cookies), no saved requests. The chain is a plain bean
  * without a catch-all order, so a more specific chain (the local stack's /dev/**) can go first.
  */
@@ -43,7 +44,7 @@ class SecurityConfig {
                 .cors(cors -> cors.configurationSource(corsFor(auth.authorizedParties())))
                 .authorizeExchange(exchanges -> exchanges
                         .pathMatchers(HttpMethod.OPTIONS).permitAll()
-                        .pathMatchers("/actuator/health", "/actuator/health/**", "/v3/api-docs", "/v3/api-docs/**").permitAll()
+                        .pathMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus", "/v3/api-docs", "/v3/api-docs/**").permitAll()
                         .anyExchange().authenticated())
                 .oauth2ResourceServer(resourceServer -> resourceServer
                         .jwt(jwt -> jwt.jwtDecoder(clerkJwtDecoder))
