@@ -1,5 +1,11 @@
 package dev.chatsync.persister;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +62,20 @@ public final class RunningPersister implements AutoCloseable {
 
     public ConfigurableApplicationContext context() {
         return context;
+    }
+
+    /** GET on the persister's management port. */
+    public HttpResponse<String> get(String path) {
+        String port = context.getEnvironment().getProperty("local.server.port");
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     public <T> T bean(Class<T> type) {

@@ -4,6 +4,7 @@ import static dev.chatsync.persister.TestEvents.message;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,6 +50,9 @@ class DatabaseOutageIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> health.health().getStatus().equals(Status.DOWN));
             await().atMost(Duration.ofSeconds(30)).until(() -> meters.counter("chatsync.persister.retries").count() >= 3);
             assertThat(health.health().getDetails()).containsKeys("error", "failingSince", "attempts");
+            HttpResponse<String> actuator = persister.get("/actuator/health");
+            assertThat(actuator.statusCode()).isEqualTo(503);
+            assertThat(actuator.body()).containsPattern("\"databaseWrites\":\\{\"details\":\\{\"error\":\"[^\"]*RetriableBatchException[^}]*},\"status\":\"DOWN\"");
             assertThat(KafkaGroups.caughtUp("outage", topic)).isFalse();
 
             proxy.restore();

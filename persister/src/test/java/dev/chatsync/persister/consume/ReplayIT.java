@@ -3,10 +3,6 @@ package dev.chatsync.persister.consume;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +23,7 @@ import dev.chatsync.testsupport.TestPostgres;
 class ReplayIT {
 
     @Test
-    void replayFromOffsetZeroInAFreshGroupChangesNothing() throws Exception {
+    void replayFromOffsetZeroInAFreshGroupChangesNothing() {
         String topic = "replay-" + UUID.randomUUID();
         TestKafka.shared().createTopic(topic, 3);
         TestPostgres.Database database = TestPostgres.shared().newDatabase("replay");
@@ -40,10 +36,10 @@ class ReplayIT {
         try (RunningPersister first = RunningPersister.start(database.databaseUrl(), topic, "replay-first", "chatsync.persister.concurrency=3")) {
             await().atMost(Duration.ofSeconds(60)).until(() -> KafkaGroups.caughtUp("replay-first", topic));
             afterFirstRun = Tables.dump(database);
-            String prometheus = get(first, "/actuator/prometheus");
+            String prometheus = first.get("/actuator/prometheus").body();
             assertThat(prometheus).contains("chatsync_persister_batches_total", "chatsync_persister_transaction_seconds",
                     "chatsync_persister_records_total{outcome=\"inserted\"", "kafka_consumer_fetch_manager_records_lag");
-            assertThat(get(first, "/actuator/health")).contains("\"databaseWrites\":{\"status\":\"UP\"");
+            assertThat(first.get("/actuator/health").body()).contains("\"databaseWrites\":{\"status\":\"UP\"");
         }
         assertThat(afterFirstRun.get("messages")).isNotEmpty();
         assertThat(afterFirstRun.get("message_revisions")).isNotEmpty();
@@ -51,16 +47,9 @@ class ReplayIT {
 
         try (RunningPersister replay = RunningPersister.start(database.databaseUrl(), topic, "replay-second")) {
             await().atMost(Duration.ofSeconds(60)).until(() -> KafkaGroups.caughtUp("replay-second", topic));
-            assertThat(get(replay, "/actuator/prometheus"))
+            assertThat(replay.get("/actuator/prometheus").body())
                     .containsPattern("chatsync_persister_records_total\\{[^}]*outcome=\"skipped-already-applied\"[^}]*} " + events.size() + ".0");
         }
         assertThat(Tables.dump(database)).isEqualTo(afterFirstRun);
-    }
-
-    private static String get(RunningPersister persister, String path) throws Exception {
-        String port = persister.context().getEnvironment().getProperty("local.server.port");
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
-        return response.body();
     }
 }
