@@ -64,6 +64,8 @@ public class BatchWriter {
             connection.setAutoCommit(false);
             try {
                 BatchResult result = writeInTransaction(connection, topicId, topic, batch);
+                // A commit that fails on a dropped connection may still have committed; the retry then
+                // finds the records below next_offset and skips them, so the ambiguity is harmless.
                 connection.commit();
                 return result;
             } catch (SQLException | RuntimeException e) {
