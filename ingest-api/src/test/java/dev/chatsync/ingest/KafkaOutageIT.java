@@ -24,6 +24,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 import dev.chatsync.schemas.event.ConversationEvent;
 import dev.chatsync.schemas.event.MessageUpserted;
+import dev.chatsync.testsupport.TcpProxy;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -37,7 +38,7 @@ class KafkaOutageIT {
     private static final String TOPIC = "ingest-outage-" + UUID.randomUUID();
     private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(2);
 
-    private static TcpForwarder forwarder;
+    private static TcpProxy forwarder;
     private static EmbeddedKafkaKraftBroker broker;
     private static TestJwks jwks;
     private static RunningApi api;
@@ -45,7 +46,7 @@ class KafkaOutageIT {
 
     @BeforeAll
     static void start() {
-        forwarder = new TcpForwarder();
+        forwarder = new TcpProxy("127.0.0.1", 0);
         broker = startBroker();
         jwks = new TestJwks();
         api = RunningApi.start(bootstrap(), TOPIC, jwks, Map.of(
@@ -70,7 +71,7 @@ class KafkaOutageIT {
 
         broker.destroy();
         broker = null;
-        forwarder.cutAll();
+        forwarder.cut();
 
         // Several writes at once, more than there are event-loop threads, all waiting on Kafka.
         AtomicInteger finished = new AtomicInteger();
@@ -143,7 +144,7 @@ class KafkaOutageIT {
                 "auto.create.topics.enable", "false",
                 "group.initial.rebalance.delay.ms", "0"));
         started.afterPropertiesSet();
-        forwarder.target(Integer.parseInt(started.getBrokersAsString().substring(started.getBrokersAsString().lastIndexOf(':') + 1)));
+        forwarder.retarget(Integer.parseInt(started.getBrokersAsString().substring(started.getBrokersAsString().lastIndexOf(':') + 1)));
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
             admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get();
         } catch (Exception e) {

@@ -16,7 +16,7 @@ import org.springframework.boot.health.contributor.Status;
 import dev.chatsync.persister.KafkaGroups;
 import dev.chatsync.persister.RunningPersister;
 import dev.chatsync.persister.Tables;
-import dev.chatsync.persister.TcpProxy;
+import dev.chatsync.testsupport.TcpProxy;
 import dev.chatsync.persister.TestEventsProducer;
 import dev.chatsync.persister.health.DatabaseWriteHealth;
 import dev.chatsync.schemas.event.ConversationEvent;

@@ -1,32 +1,38 @@
-package dev.chatsync.persister;
+package dev.chatsync.testsupport;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A TCP relay between the persister and Postgres that a test can cut: while cut, open connections are
- * reset and new ones are accepted and closed at once, the way a network drop or a Neon compute
- * restart looks to the JDBC driver.
+ * A TCP relay on a fixed loopback port in front of a server that a test can cut off or replace. While
+ * cut, open connections are reset and new ones are accepted and closed at once: what a network drop,
+ * a Neon compute restart or a lost broker looks like to a client. Retargeting puts a new server (a
+ * restarted broker on another port) behind the same address.
  */
 public final class TcpProxy implements AutoCloseable {
 
     private final ServerSocket server;
     private final String targetHost;
-    private final int targetPort;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private volatile int targetPort;
     private volatile boolean cut;
 
-    public TcpProxy(String targetHost, int targetPort) throws IOException {
+    /** @param targetPort where to relay to; 0 while nothing is behind the proxy yet (connections are refused) */
+    public TcpProxy(String targetHost, int targetPort) {
         this.targetHost = targetHost;
         this.targetPort = targetPort;
-        this.server = new ServerSocket();
-        server.bind(new InetSocketAddress("localhost", 0));
+        try {
+            this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open a proxy port", e);
+        }
         Thread acceptor = new Thread(this::acceptLoop, "tcp-proxy-accept");
         acceptor.setDaemon(true);
         acceptor.start();
@@ -36,31 +42,48 @@ public final class TcpProxy implements AutoCloseable {
         return server.getLocalPort();
     }
 
+    /** Resets every open connection and refuses new ones until {@link #restore()} or {@link #retarget(int)}. */
     public void cut() {
         cut = true;
-        open.forEach(TcpProxy::closeQuietly);
-        open.clear();
+        dropOpenConnections();
     }
 
     public void restore() {
         cut = false;
     }
 
+    /** Relays new connections to this port from now on, and resets those to the previous target. */
+    public void retarget(int port) {
+        targetPort = port;
+        cut = false;
+        dropOpenConnections();
+    }
+
+    private void dropOpenConnections() {
+        open.forEach(TcpProxy::closeQuietly);
+        open.clear();
+    }
+
     private void acceptLoop() {
         while (!server.isClosed()) {
+            Socket client;
             try {
-                Socket client = server.accept();
-                if (cut) {
-                    closeQuietly(client);
-                    continue;
-                }
+                client = server.accept();
+            } catch (IOException e) {
+                return; // closed
+            }
+            if (cut || targetPort == 0) {
+                closeQuietly(client);
+                continue;
+            }
+            try {
                 Socket upstream = new Socket(targetHost, targetPort);
                 open.add(client);
                 open.add(upstream);
                 pump(client, upstream);
                 pump(upstream, client);
-            } catch (IOException e) {
-                // server closed, or Postgres refused: the client sees its connection drop
+            } catch (IOException refused) {
+                closeQuietly(client); // the target is down: the client sees its connection drop
             }
         }
     }
@@ -96,8 +119,12 @@ public final class TcpProxy implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
-        server.close();
+    public void close() {
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
         cut();
     }
 }
