@@ -88,6 +88,24 @@ class DependenciesDownIT {
         assertThat(usage.body()).doesNotContain("secret", "Exception");
     }
 
+    @Test
+    void requestsAnswer503WhenClerksKeysAreUnreachable() {
+        int nothingListens = unusedPort();
+        RunningApi keyless = RunningApi.start("127.0.0.1:" + nothingListens, "never-created", jwks, Map.of(
+                "chatsync.auth.jwks-url", "http://127.0.0.1:" + nothingListens + "/.well-known/jwks.json"));
+        try {
+            Outcome read = WebClient.create("http://127.0.0.1:" + keyless.port()).get().uri("/api/usage")
+                    .header(HttpHeaders.AUTHORIZATION, "Bearer " + jwks.token("user_down"))
+                    .exchangeToMono(Outcome::of).block(Duration.ofSeconds(60));
+            // Not the caller's fault and not a bad token: try again later, as with Kafka or Postgres away.
+            assertThat(read.status()).isEqualTo(503);
+            assertThat(read.contentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+            assertThat(Long.parseLong(read.retryAfter())).isPositive();
+        } finally {
+            keyless.close();
+        }
+    }
+
     record Outcome(int status, MediaType contentType, String retryAfter, String body) {
         static Mono<Outcome> of(ClientResponse response) {
             return response.bodyToMono(String.class).defaultIfEmpty("").map(body -> new Outcome(response.statusCode().value(),

@@ -10,6 +10,7 @@ import org.springframework.security.config.annotation.web.reactive.EnableWebFlux
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
@@ -65,7 +66,11 @@ class SecurityConfig {
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
                 JwtValidators.createDefaultWithIssuer(auth.issuer()),
                 new ClerkClaimsValidator(auth.authorizedParties())));
-        return auth.verifiedTokens() > 0 ? new VerifiedTokens(decoder, auth.verifiedTokens(), Clock.systemUTC()) : decoder;
+        // Nimbus reports an unreachable JWKS as a plain IllegalStateException, which would surface as a
+        // 500. As a JwtException it becomes Spring Security's AuthenticationServiceException: a 503.
+        ReactiveJwtDecoder keysMayBeAway = token -> decoder.decode(token).onErrorMap(failure -> !(failure instanceof JwtException),
+                failure -> new JwtException("cannot obtain Clerk's signing keys: " + failure.getMessage(), failure));
+        return auth.verifiedTokens() > 0 ? new VerifiedTokens(keysMayBeAway, auth.verifiedTokens(), Clock.systemUTC()) : keysMayBeAway;
     }
 
     // Browsers on the authorized origins may call the API directly; tokens travel in a header, so no credentials mode.

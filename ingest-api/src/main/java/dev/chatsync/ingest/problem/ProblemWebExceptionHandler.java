@@ -1,5 +1,6 @@
 package dev.chatsync.ingest.problem;
 
+import java.time.Duration;
 import java.util.List;
 
 import org.slf4j.Logger;
@@ -8,6 +9,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
+import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.stereotype.Component;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.server.ServerWebExchange;
@@ -25,6 +27,7 @@ import reactor.core.publisher.Mono;
 class ProblemWebExceptionHandler implements WebExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemWebExceptionHandler.class);
+    private static final Duration KEYS_RETRY_AFTER = Duration.ofSeconds(5);
 
     private final ProblemResponses problems;
 
@@ -36,6 +39,13 @@ class ProblemWebExceptionHandler implements WebExceptionHandler {
     public Mono<Void> handle(ServerWebExchange exchange, Throwable failure) {
         if (failure instanceof ProblemException problem) {
             return problems.write(exchange, problem);
+        }
+        if (failure instanceof AuthenticationServiceException keysUnavailable) {
+            // The token could not be checked at all (Clerk's JWKS unreachable): neither the caller's
+            // fault nor a bad token, so 503 like any other dependency that is away, not 401 or 500.
+            log.warn("cannot verify session tokens: {}", keysUnavailable.getMessage());
+            return problems.write(exchange, ProblemException.unavailable(
+                    "Session tokens cannot be verified right now; nothing was stored. Retry later.", KEYS_RETRY_AFTER));
         }
         if (failure instanceof ErrorResponse error) {
             ProblemDetail body = error.getBody();
