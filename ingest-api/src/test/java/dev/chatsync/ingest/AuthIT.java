@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
@@ -21,7 +20,6 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-import dev.chatsync.testsupport.TestKafka;
 
 /**
  * Every way a request can lack a valid Clerk session ends in 401 problem+json with nothing published;
@@ -29,8 +27,8 @@ import dev.chatsync.testsupport.TestKafka;
  */
 class AuthIT {
 
-    private static final String TOPIC = "ingest-auth-" + UUID.randomUUID();
 
+    private static ApiWithTopic fixture;
     private static TestJwks jwks;
     private static RunningApi api;
     private static EventsTopicReader events;
@@ -38,20 +36,18 @@ class AuthIT {
 
     @BeforeAll
     static void start() {
-        TestKafka.shared().createTopic(TOPIC, 1);
-        jwks = new TestJwks();
-        api = RunningApi.start(TestKafka.shared().bootstrapServers(), TOPIC, jwks, Map.of(
+        fixture = ApiWithTopic.start("ingest-auth", 1, Map.of(
                 "chatsync.ingest.rate-limit.capacity", "5",
                 "chatsync.ingest.rate-limit.refill-per-second", "0.01"));
-        events = new EventsTopicReader(TestKafka.shared().bootstrapServers(), TOPIC);
+        jwks = fixture.jwks();
+        api = fixture.api();
+        events = fixture.events();
         http = api.client();
     }
 
     @AfterAll
     static void stop() {
-        events.close();
-        api.close();
-        jwks.close();
+        fixture.close();
     }
 
     static Stream<Arguments> badCredentials() {

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -23,7 +22,6 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-import dev.chatsync.testsupport.TestKafka;
 import reactor.core.publisher.Flux;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -33,10 +31,10 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class BadInputIT {
 
-    private static final String TOPIC = "ingest-bad-input-" + UUID.randomUUID();
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String NUL = "\u0000";
 
+    private static ApiWithTopic fixture;
     private static TestJwks jwks;
     private static RunningApi api;
     private static EventsTopicReader events;
@@ -44,18 +42,16 @@ class BadInputIT {
 
     @BeforeAll
     static void start() {
-        TestKafka.shared().createTopic(TOPIC, 1);
-        jwks = new TestJwks();
-        api = RunningApi.start(TestKafka.shared().bootstrapServers(), TOPIC, jwks, Map.of());
-        events = new EventsTopicReader(TestKafka.shared().bootstrapServers(), TOPIC);
+        fixture = ApiWithTopic.start("ingest-bad-input", 1, Map.of());
+        jwks = fixture.jwks();
+        api = fixture.api();
+        events = fixture.events();
         http = api.client();
     }
 
     @AfterAll
     static void stop() {
-        events.close();
-        api.close();
-        jwks.close();
+        fixture.close();
     }
 
     record Case(String name, HttpMethod method, String uri, String contentType, byte[] body, boolean chunked,

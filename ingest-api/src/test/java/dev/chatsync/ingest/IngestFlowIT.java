@@ -11,7 +11,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -26,7 +25,6 @@ import dev.chatsync.schemas.event.ConversationEvent;
 import dev.chatsync.schemas.event.ConversationUpserted;
 import dev.chatsync.schemas.event.MessageRole;
 import dev.chatsync.schemas.event.MessageUpserted;
-import dev.chatsync.testsupport.TestKafka;
 
 /**
  * Every endpoint's happy path end to end: writes checked by the events that reach Kafka, reads by
@@ -34,8 +32,8 @@ import dev.chatsync.testsupport.TestKafka;
  */
 class IngestFlowIT {
 
-    private static final String TOPIC = "ingest-flow-" + UUID.randomUUID();
 
+    private static ApiWithTopic fixture;
     private static TestJwks jwks;
     private static RunningApi api;
     private static EventsTopicReader events;
@@ -43,18 +41,16 @@ class IngestFlowIT {
 
     @BeforeAll
     static void start() {
-        TestKafka.shared().createTopic(TOPIC, 3);
-        jwks = new TestJwks();
-        api = RunningApi.start(TestKafka.shared().bootstrapServers(), TOPIC, jwks, Map.of());
-        events = new EventsTopicReader(TestKafka.shared().bootstrapServers(), TOPIC);
+        fixture = ApiWithTopic.start("ingest-flow", 3, Map.of());
+        jwks = fixture.jwks();
+        api = fixture.api();
+        events = fixture.events();
         http = api.client();
     }
 
     @AfterAll
     static void stop() {
-        events.close();
-        api.close();
-        jwks.close();
+        fixture.close();
     }
 
     @Test
