@@ -14,6 +14,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebExceptionHandler;
+import org.springframework.web.util.DisconnectedClientHelper;
 
 import reactor.core.publisher.Mono;
 
@@ -57,6 +58,11 @@ class ProblemWebExceptionHandler implements WebExceptionHandler {
                 detail.setProperty("errors", List.of(violation));
             }
             return problems.write(exchange, detail, reason, null, error.getHeaders());
+        }
+        if (DisconnectedClientHelper.isClientDisconnectedException(failure)) {
+            // the client hung up mid-request (a timeout on its side, a closed tab): nobody to answer
+            log.debug("client went away during {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath());
+            return Mono.empty();
         }
         log.error("unhandled failure on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), failure);
         ProblemDetail detail = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error; the request may be retried.");
