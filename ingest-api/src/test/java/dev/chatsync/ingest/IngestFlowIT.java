@@ -158,6 +158,10 @@ class IngestFlowIT {
                 .jsonPath("$.conversations[1].conversationId").isEqualTo("conv-old")
                 .jsonPath("$.conversations[1].title").isEqualTo("Old chat")
                 .jsonPath("$.conversations[1].updatedAt").isEqualTo("2026-03-01T10:00:10Z");
+        get("user_reader", "/api/messages?limit=1").expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.conversations.length()").isEqualTo(1)
+                .jsonPath("$.conversations[0].conversationId").isEqualTo("conv-new");
 
         get("user_reader", "/api/messages?personaId=hitesh").expectStatus().isOk()
                 .expectBody()

@@ -22,6 +22,7 @@ class ConversationReads {
               FROM conversations
              WHERE user_id = :userId
              ORDER BY updated_at DESC, id DESC
+             LIMIT :limit
             """;
 
     private static final String LATEST_WITH_PERSONA = """
@@ -60,8 +61,9 @@ class ConversationReads {
         this.jdbc = jdbc;
     }
 
-    List<StoredConversation> conversationsOf(String userId) {
-        return jdbc.sql(CONVERSATIONS_OF_USER).param("userId", userId).query(ConversationReads::conversation).list();
+    /** The user's {@code limit} most recently updated conversations. */
+    List<StoredConversation> conversationsOf(String userId, int limit) {
+        return jdbc.sql(CONVERSATIONS_OF_USER).param("userId", userId).param("limit", limit).query(ConversationReads::conversation).list();
     }
 
     Optional<StoredConversation> latestWithPersona(String userId, String personaId) {

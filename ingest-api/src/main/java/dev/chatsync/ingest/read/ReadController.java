@@ -46,7 +46,7 @@ class ReadController {
     }
 
     @Operation(summary = "The caller's conversations, or one conversation with its messages",
-            description = "No parameter: every conversation of the caller (metadata only), most recently updated first. "
+            description = "No parameter: the caller's conversations (metadata only), most recently updated first, at most `limit` of them. "
                     + "personaId: the caller's most recent conversation with that persona and its messages (conversation null when there is none). "
                     + "conversationId: that conversation's messages in order (404 when the caller has no such conversation). "
                     + "Messages come in pages of `limit` (default 500); pass `nextCursor` back as `cursor` for the next page.")
@@ -94,7 +94,8 @@ class ReadController {
                     .map(conversation -> page(conversation, afterSeq, size))
                     .orElseGet(() -> new ConversationPage(null, List.of(), null)));
         }
-        return jdbc.run(() -> new ConversationList(reads.conversationsOf(userId).stream().map(ConversationView::of).toList()));
+        // Bounded like every other read: the newest `limit` conversations (default page size).
+        return jdbc.run(() -> new ConversationList(reads.conversationsOf(userId, size).stream().map(ConversationView::of).toList()));
     }
 
     @Operation(summary = "The caller's usage today (UTC)",
