@@ -50,7 +50,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class IngestBenchmark {
 
     private static final int USERS = 200;
-    private static final int MESSAGES_PER_POST = 10;
+    private static final int MESSAGES_PER_POST = Integer.getInteger("bench.messagesPerPost", 10);
     private static final int CONCURRENCY = Integer.getInteger("bench.concurrency", 64);
     private static final Duration WARMUP = Duration.ofSeconds(Integer.getInteger("bench.warmupSeconds", 5));
     private static final Duration MEASURE = Duration.ofSeconds(Integer.getInteger("bench.seconds", 15));
@@ -96,7 +96,7 @@ public final class IngestBenchmark {
 
             ackWatch = new AckWatch(acks);
             Result resync = bench.closedLoop(MEASURE, bench::resync);
-            resync.print("POST re-syncs of 10 + 1 new (closed loop)");
+            resync.print("POST re-syncs (the whole growing conversation again + 1 new message, closed loop)");
             ackWatch.print();
 
             double halfRate = fresh.requestsPerSecond() / 2;
