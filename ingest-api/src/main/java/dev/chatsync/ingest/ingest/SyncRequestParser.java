@@ -145,15 +145,11 @@ final class SyncRequestParser {
     }
 
     private static MessageRole role(JsonNode node, String path, List<FieldViolation> violations) {
-        if (node == null || node.isNull()) {
-            violations.add(new FieldViolation(path, "required", "is required"));
+        String role = requiredString(node, path, violations);
+        if (role == null) {
             return null;
         }
-        if (!node.isString()) {
-            violations.add(new FieldViolation(path, "type", "must be a string"));
-            return null;
-        }
-        return switch (node.stringValue()) {
+        return switch (role) {
             case "user" -> MessageRole.user;
             case "assistant" -> MessageRole.assistant;
             case "system" -> MessageRole.system;
@@ -166,15 +162,10 @@ final class SyncRequestParser {
     }
 
     private String content(JsonNode node, String path, List<FieldViolation> violations) {
-        if (node == null || node.isNull()) {
-            violations.add(new FieldViolation(path, "required", "is required"));
+        String content = requiredString(node, path, violations);
+        if (content == null) {
             return null;
         }
-        if (!node.isString()) {
-            violations.add(new FieldViolation(path, "type", "must be a string"));
-            return null;
-        }
-        String content = node.stringValue();
         if (content.isEmpty()) {
             violations.add(new FieldViolation(path, "not_empty", "must not be empty"));
             return null;
@@ -185,6 +176,19 @@ final class SyncRequestParser {
             return null;
         }
         return storable(path, content, violations) ? content : null;
+    }
+
+    /** The field's text, or null with the violation recorded when it is missing or not a string. */
+    private static String requiredString(JsonNode node, String path, List<FieldViolation> violations) {
+        if (node == null || node.isNull()) {
+            violations.add(new FieldViolation(path, "required", "is required"));
+            return null;
+        }
+        if (!node.isString()) {
+            violations.add(new FieldViolation(path, "type", "must be a string"));
+            return null;
+        }
+        return node.stringValue();
     }
 
     private static Instant createdAt(JsonNode node, String path, List<FieldViolation> violations) {
