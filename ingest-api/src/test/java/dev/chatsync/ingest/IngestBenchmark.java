@@ -3,6 +3,7 @@ package dev.chatsync.ingest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +27,6 @@ import dev.chatsync.schemas.event.MessageRole;
 import dev.chatsync.schemas.event.MessageUpserted;
 import dev.chatsync.schemas.serde.ConversationEventSerializer;
 import dev.chatsync.testsupport.TestKafka;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.netty.buffer.Unpooled;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -52,8 +51,12 @@ public final class IngestBenchmark {
     private static final int USERS = 200;
     private static final int MESSAGES_PER_POST = Integer.getInteger("bench.messagesPerPost", 10);
     private static final int CONCURRENCY = Integer.getInteger("bench.concurrency", 64);
-    private static final Duration WARMUP = Duration.ofSeconds(Integer.getInteger("bench.warmupSeconds", 5));
+    private static final Duration WARMUP = Duration.ofSeconds(Integer.getInteger("bench.warmupSeconds", 60));
     private static final Duration MEASURE = Duration.ofSeconds(Integer.getInteger("bench.seconds", 15));
+    private static final List<Integer> SWEEP = Arrays.stream(System.getProperty("bench.sweep", "1,50").split(","))
+            .filter(size -> !size.isBlank()).map(size -> Integer.valueOf(size.trim())).toList();
+    // a fixed heap, as a container limit would give; G1 as on any machine with 2 cores
+    private static final List<String> API_JVM_OPTIONS = List.of(System.getProperty("bench.apiJvmOptions", "-Xms1g -Xmx1g").split(" "));
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final HttpClient client = HttpClient.create(ConnectionProvider.builder("bench")
@@ -74,48 +77,81 @@ public final class IngestBenchmark {
     public static void main(String[] args) throws Exception {
         String topic = "bench-" + System.currentTimeMillis();
         TestKafka.shared().createTopic(topic, 6);
-        try (TestJwks jwks = new TestJwks();
-             RunningApi api = RunningApi.start(TestKafka.shared().bootstrapServers(), topic, jwks, Map.of(
-                     "logging.level.root", "WARN",
-                     "chatsync.ingest.rate-limit.capacity", "100000000",
-                     "chatsync.ingest.rate-limit.refill-per-second", "100000000"))) {
-            IngestBenchmark bench = new IngestBenchmark("http://127.0.0.1:" + api.port() + "/api/messages", jwks);
-            System.out.printf("ingest-api benchmark: %d cores, concurrency %d, %d messages/POST (~%d bytes each), warmup %ds, measure %ds%n",
-                    Runtime.getRuntime().availableProcessors(), CONCURRENCY, MESSAGES_PER_POST, 400, WARMUP.toSeconds(), MEASURE.toSeconds());
-
-            Timer acks = api.bean(MeterRegistry.class).get("chatsync.ingest.publish.latency").timer();
-            bench.closedLoop(WARMUP, bench::newConversation);
-            AckWatch ackWatch = new AckWatch(acks);
-            Result fresh = bench.closedLoop(MEASURE, bench::newConversation);
-            fresh.print("POST new messages (closed loop)");
-            ackWatch.print();
-
-            double raw = rawProducer(topic, fresh.publishedEvents());
-            System.out.printf("raw KafkaProducer, same records (%d, acks=all, idempotent): %.0f records/s%n", fresh.publishedEvents(), raw);
-            System.out.printf("API published events/s vs raw producer: %.0f%%%n", 100 * fresh.publishedPerSecond() / raw);
-
-            ackWatch = new AckWatch(acks);
-            Result resync = bench.closedLoop(MEASURE, bench::resync);
-            resync.print("POST re-syncs (the whole growing conversation again + 1 new message, closed loop)");
-            ackWatch.print();
-
-            double halfRate = fresh.requestsPerSecond() / 2;
-            ackWatch = new AckWatch(acks);
-            Result open = bench.openLoop(MEASURE, halfRate, bench::newConversation);
-            open.print(String.format("POST new messages at half the max rate (open loop, %.0f req/s)", halfRate));
-            ackWatch.print();
+        try (TestJwks jwks = new TestJwks()) {
+            Map<String, String> settings = RunningApi.settings(RunningApi.migratedDatabase(), TestKafka.shared().bootstrapServers(), topic, jwks);
+            settings.put("logging.level.root", "WARN");
+            settings.put("chatsync.ingest.rate-limit.capacity", "100000000");
+            settings.put("chatsync.ingest.rate-limit.refill-per-second", "100000000");
+            try (ApiProcess api = ApiProcess.start(settings, API_JVM_OPTIONS)) {
+                run(new IngestBenchmark("http://127.0.0.1:" + api.port() + "/api/messages", jwks), api, topic);
+            }
         }
         System.exit(0);
+    }
+
+    private static void run(IngestBenchmark bench, ApiProcess api, String topic) throws InterruptedException {
+        System.out.printf("ingest-api benchmark: %d cores shared by the API's JVM (%s) and this one (load generator, broker, raw producer); "
+                        + "concurrency %d, %d messages/POST (~%d bytes each), warmup %ds, measure %ds%n",
+                Runtime.getRuntime().availableProcessors(), String.join(" ", API_JVM_OPTIONS), CONCURRENCY, MESSAGES_PER_POST, 400,
+                WARMUP.toSeconds(), MEASURE.toSeconds());
+        bench.warmUp(topic);
+
+        Phase phase = new Phase(api);
+        Result fresh = bench.closedLoop(MEASURE, () -> bench.newConversation(MESSAGES_PER_POST));
+        fresh.print("POST new messages (closed loop)");
+        phase.print(fresh);
+        compareWithRawProducer(topic, fresh, MESSAGES_PER_POST);
+
+        phase = new Phase(api);
+        Result resync = bench.closedLoop(MEASURE, bench::resync);
+        resync.print("POST re-syncs (the whole growing conversation again + 1 new message, closed loop)");
+        phase.print(resync);
+
+        double halfRate = fresh.requestsPerSecond() / 2;
+        phase = new Phase(api);
+        Result open = bench.openLoop(MEASURE, halfRate, () -> bench.newConversation(MESSAGES_PER_POST));
+        open.print(String.format("POST new messages at half the max rate (open loop, %.0f req/s)", halfRate));
+        phase.print(open);
+
+        for (int size : SWEEP) {
+            phase = new Phase(api);
+            Result sized = bench.closedLoop(MEASURE, () -> bench.newConversation(size));
+            sized.print(String.format("POST new messages, %d per POST (closed loop)", size));
+            phase.print(sized);
+            compareWithRawProducer(topic, sized, size);
+        }
+    }
+
+    /**
+     * Every body shape measured later, and the raw producer, run until the JITs of both JVMs settle:
+     * with a few seconds of warm-up the first phase measured half of what the last one did.
+     */
+    private void warmUp(String topic) throws InterruptedException {
+        List<Supplier<Post>> shapes = new ArrayList<>();
+        shapes.add(() -> newConversation(MESSAGES_PER_POST));
+        shapes.add(this::resync);
+        SWEEP.forEach(size -> shapes.add(() -> newConversation(size)));
+        Duration each = WARMUP.dividedBy(shapes.size());
+        for (Supplier<Post> shape : shapes) {
+            closedLoop(each, shape);
+            rawProducer(topic, 100_000, MESSAGES_PER_POST);
+        }
+    }
+
+    private static void compareWithRawProducer(String topic, Result api, int messagesPerPost) throws InterruptedException {
+        double raw = rawProducer(topic, api.publishedEvents(), messagesPerPost);
+        System.out.printf("  raw KafkaProducer, same records (%d, acks=all, idempotent): %.0f records/s; API published events/s vs raw producer: %.0f%%%n",
+                api.publishedEvents(), raw, 100 * api.publishedPerSecond() / raw);
     }
 
     /** Body and what it should publish. */
     record Post(int user, byte[] body, int messages) {
     }
 
-    private Post newConversation() {
+    private Post newConversation(int messages) {
         int user = ThreadLocalRandom.current().nextInt(USERS);
         String conversationId = "bench-" + conversations.incrementAndGet();
-        return new Post(user, body(conversationId, 0, MESSAGES_PER_POST), MESSAGES_PER_POST);
+        return new Post(user, body(conversationId, 0, messages), messages);
     }
 
     // Re-sync: the same conversation grows by one message per POST and is re-sent whole.
@@ -211,7 +247,7 @@ public final class IngestBenchmark {
     record Response(int status, byte[] body) {
     }
 
-    private static double rawProducer(String topic, long records) throws InterruptedException {
+    private static double rawProducer(String topic, long records, int messagesPerPost) throws InterruptedException {
         Map<String, Object> config = new HashMap<>();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.shared().bootstrapServers());
         config.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -220,7 +256,7 @@ public final class IngestBenchmark {
         try (KafkaProducer<String, ConversationEvent> producer = new KafkaProducer<>(config, new StringSerializer(), new ConversationEventSerializer())) {
             List<ProducerRecord<String, ConversationEvent>> batch = new ArrayList<>();
             for (long i = 0; i < records; i++) {
-                String conversationId = "raw-" + (i / MESSAGES_PER_POST);
+                String conversationId = "raw-" + (i / messagesPerPost);
                 ConversationKey key = new ConversationKey("user_bench_" + (i % USERS), conversationId);
                 batch.add(new ProducerRecord<>(topic, key.toString(), ConversationEvent.newBuilder()
                         .setEventId(java.util.UUID.randomUUID().toString())
@@ -228,8 +264,8 @@ public final class IngestBenchmark {
                         .setConversationId(conversationId)
                         .setAcceptedAt(Instant.now())
                         .setPayload(MessageUpserted.newBuilder().setPersonaId("hitesh").setTitle("Benchmark chat")
-                                .setMessageId("msg-" + (i % MESSAGES_PER_POST)).setRole(MessageRole.user)
-                                .setContent(content((int) (i % MESSAGES_PER_POST))).build())
+                                .setMessageId("msg-" + (i % messagesPerPost)).setRole(MessageRole.user)
+                                .setContent(content((int) (i % messagesPerPost))).build())
                         .build()));
             }
             CountDownLatch acked = new CountDownLatch(batch.size());
@@ -242,22 +278,39 @@ public final class IngestBenchmark {
         }
     }
 
-    /** The API's own publish-latency timer over one phase: how much of a POST is waiting for Kafka. */
-    private static final class AckWatch {
-        private final Timer timer;
-        private final long count;
-        private final double nanos;
+    /**
+     * What one phase cost the API: CPU of its JVM (from the OS) and the time its requests waited for
+     * Kafka's acknowledgement (its own publish-latency timer, scraped).
+     */
+    private static final class Phase {
+        private static final String ACKS = "chatsync_ingest_publish_latency_seconds";
 
-        AckWatch(Timer timer) {
-            this.timer = timer;
-            this.count = timer.count();
-            this.nanos = timer.totalTime(TimeUnit.NANOSECONDS);
+        private final ApiProcess api;
+        private final Duration apiCpu;
+        private final Duration ownCpu;
+        private final Map<String, Double> metrics;
+
+        Phase(ApiProcess api) {
+            this.api = api;
+            this.apiCpu = api.cpu();
+            this.ownCpu = ownCpu();
+            this.metrics = api.metrics();
         }
 
-        void print() {
-            long publishes = timer.count() - count;
-            System.out.printf("  of which waiting for Kafka's acknowledgement: mean %.2f ms over %d publishes%n",
-                    publishes == 0 ? 0 : (timer.totalTime(TimeUnit.NANOSECONDS) - nanos) / publishes / 1e6, publishes);
+        void print(Result result) {
+            Map<String, Double> now = api.metrics();
+            double publishes = now.get(ACKS + "_count") - metrics.get(ACKS + "_count");
+            double waited = now.get(ACKS + "_sum") - metrics.get(ACKS + "_sum");
+            double apiCores = api.cpu().minus(apiCpu).toNanos() / (double) result.elapsedNanos;
+            double ownCores = ownCpu().minus(ownCpu).toNanos() / (double) result.elapsedNanos;
+            System.out.printf("  waiting for Kafka's acknowledgement: mean %.2f ms over %.0f publishes; CPU: API %.2f cores = %.0f µs per POST, "
+                            + "load generator + broker %.2f cores%n",
+                    publishes == 0 ? 0 : waited / publishes * 1e3, publishes, apiCores,
+                    result.accepted.get() == 0 ? 0 : apiCores * result.elapsedNanos / 1e3 / result.accepted.get(), ownCores);
+        }
+
+        private static Duration ownCpu() {
+            return ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO);
         }
     }
 

@@ -28,11 +28,24 @@ final class RunningApi implements AutoCloseable {
     }
 
     static RunningApi start(String bootstrapServers, String topic, TestJwks jwks, Map<String, String> overrides) {
+        TestPostgres.Database database = migratedDatabase();
+        Map<String, String> properties = settings(database, bootstrapServers, topic, jwks);
+        properties.put("server.port", "0");
+        properties.putAll(overrides);
+        ConfigurableApplicationContext context = IngestApiApplication.application().run(arguments(properties));
+        return new RunningApi(context, database);
+    }
+
+    static TestPostgres.Database migratedDatabase() {
         TestPostgres.Database database = TestPostgres.shared().newDatabase("ingest");
         Flyway.configure().dataSource(database.jdbcUrl(), database.username(), database.password())
                 .locations("classpath:db/migration").load().migrate();
+        return database;
+    }
+
+    /** What the API needs to run against the test database, broker, topic and JWKS. */
+    static Map<String, String> settings(TestPostgres.Database database, String bootstrapServers, String topic, TestJwks jwks) {
         Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("server.port", "0");
         properties.put("DATABASE_URL", database.databaseUrl());
         properties.put("spring.kafka.bootstrap-servers", bootstrapServers);
         properties.put("chatsync.events.topic", topic);
@@ -41,11 +54,12 @@ final class RunningApi implements AutoCloseable {
         properties.put("chatsync.auth.authorized-parties", TestJwks.ORIGIN + ",http://localhost:3000");
         properties.put("chatsync.ingest.rate-limit.capacity", "100000");
         properties.put("chatsync.ingest.rate-limit.refill-per-second", "100000");
-        properties.putAll(overrides);
-        // command-line arguments, so they win over ingest-api.yml as an operator's settings would
-        ConfigurableApplicationContext context = IngestApiApplication.application()
-                .run(properties.entrySet().stream().map(p -> "--" + p.getKey() + "=" + p.getValue()).toArray(String[]::new));
-        return new RunningApi(context, database);
+        return properties;
+    }
+
+    /** Command-line arguments, so they win over ingest-api.yml as an operator's settings would. */
+    static String[] arguments(Map<String, String> properties) {
+        return properties.entrySet().stream().map(p -> "--" + p.getKey() + "=" + p.getValue()).toArray(String[]::new);
     }
 
     int port() {

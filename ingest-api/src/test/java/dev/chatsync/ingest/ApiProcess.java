@@ -1,0 +1,144 @@
+package dev.chatsync.ingest;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The ingest-api in a JVM of its own, as it runs in production: the benchmark's load generator and
+ * broker then neither share its heap and GC pauses nor pollute its JIT profiles (one JVM running
+ * both the HTTP client and server compiled and threw away the same Reactor methods for minutes).
+ * Output goes to {@code target/bench-api.log}.
+ */
+final class ApiProcess implements AutoCloseable {
+
+    private static final Pattern SAMPLE = Pattern.compile("(?m)^(\\w+)(?:\\{[^}]*})? ([0-9.eE+-]+)$");
+
+    private final Process process;
+    private final int port;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private ApiProcess(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    static ApiProcess start(Map<String, String> settings, List<String> jvmOptions) throws IOException, InterruptedException {
+        int port = freePort();
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(classpath());
+        command.add(IngestApiApplication.class.getName());
+        command.add("--server.port=" + port);
+        command.addAll(Arrays.asList(RunningApi.arguments(settings)));
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(new File("target/bench-api.log"))
+                .start();
+        ApiProcess api = new ApiProcess(process, port);
+        api.awaitReady(Duration.ofSeconds(90));
+        return api;
+    }
+
+    int port() {
+        return port;
+    }
+
+    /** CPU time the API's JVM has used so far, all of its threads (JIT and GC included). */
+    Duration cpu() {
+        return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
+    }
+
+    /** The API's own Prometheus samples, by name (first series of each), from its unauthenticated scrape. */
+    Map<String, Double> metrics() {
+        String text = get("/actuator/prometheus").body();
+        Matcher samples = SAMPLE.matcher(text);
+        Map<String, Double> values = new java.util.HashMap<>();
+        while (samples.find()) {
+            values.putIfAbsent(samples.group(1), Double.parseDouble(samples.group(2)));
+        }
+        return values;
+    }
+
+    private void awaitReady(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the API exited with " + process.exitValue() + "; see target/bench-api.log");
+            }
+            try {
+                if (get("/actuator/health/readiness").statusCode() == 200) {
+                    return;
+                }
+            } catch (UncheckedIOException notYetListening) {
+                // starting
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("the API was not ready within " + timeout + "; see target/bench-api.log");
+    }
+
+    private HttpResponse<String> get(String path) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // exec:java runs the benchmark in Maven's JVM with the project on a class loader of its own,
+    // so java.class.path names Maven, not the project.
+    private static String classpath() {
+        if (Thread.currentThread().getContextClassLoader() instanceof URLClassLoader loader) {
+            return Arrays.stream(loader.getURLs()).map(ApiProcess::file).collect(Collectors.joining(File.pathSeparator));
+        }
+        return System.getProperty("java.class.path");
+    }
+
+    private static String file(URL url) {
+        try {
+            return new File(url.toURI()).getPath();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        // SIGTERM: a graceful shutdown, as an orchestrator would stop it
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+}
