@@ -2,6 +2,7 @@ package dev.chatsync.ingest.ingest;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -52,7 +53,13 @@ final class EventPublisher implements AutoCloseable {
                 .register(meters);
     }
 
-    Mono<List<RecordMetadata>> publish(List<ProducerRecord<String, ConversationEvent>> records) {
+    /**
+     * @param completions where the rest of the request runs once Kafka answered: acknowledgements
+     *                    arrive on the producer's single I/O thread, which should only talk to Kafka.
+     *                    The request's own event loop, where its response is written anyway, saves a
+     *                    thread hop per request.
+     */
+    Mono<List<RecordMetadata>> publish(List<ProducerRecord<String, ConversationEvent>> records, Executor completions) {
         return Mono.<List<RecordMetadata>>create(sink -> {
                     long started = System.nanoTime();
                     AtomicBoolean done = new AtomicBoolean();
@@ -65,13 +72,13 @@ final class EventPublisher implements AutoCloseable {
                             producer.send(records.get(i), (metadata, failure) -> {
                                 if (failure != null) {
                                     if (done.compareAndSet(false, true)) {
-                                        sink.error(failure);
+                                        completions.execute(() -> sink.error(failure));
                                     }
                                 } else {
                                     acknowledged[index] = metadata;
                                     if (remaining.decrementAndGet() == 0 && done.compareAndSet(false, true)) {
                                         latency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-                                        sink.success(Arrays.asList(acknowledged));
+                                        completions.execute(() -> sink.success(Arrays.asList(acknowledged)));
                                     }
                                 }
                             });
@@ -85,9 +92,6 @@ final class EventPublisher implements AutoCloseable {
                 })
                 .subscribeOn(senders)
                 .timeout(properties.timeout())
-                // acknowledgements arrive on the producer's single I/O thread: hand the rest of the
-                // request (cache, response) to other threads so that thread only talks to Kafka
-                .publishOn(Schedulers.parallel())
                 .onErrorMap(failure -> !(failure instanceof ProblemException), this::unavailable);
     }
 

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -12,6 +13,7 @@ import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -30,6 +32,8 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.Connection;
 
 /**
  * The write side: POST syncs a conversation, DELETE removes one. Both answer 202 only once Kafka
@@ -80,15 +84,15 @@ class IngestController {
                 .onErrorMap(DataBufferLimitException.class, e -> ProblemException.tooLarge(maxBodyBytes))
                 .defaultIfEmpty(new byte[0])
                 .map(parser::parse)
-                .flatMap(sync -> publish(userId, sync));
+                .flatMap(sync -> publish(userId, sync, eventLoopOf(request)));
     }
 
-    private Mono<SyncAccepted> publish(String userId, SyncRequest sync) {
+    private Mono<SyncAccepted> publish(String userId, SyncRequest sync, Executor completions) {
         ConversationKey key = new ConversationKey(userId, sync.conversationId());
         Instant acceptedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         metrics.accepted(sync.messages().size());
         if (sync.messages().isEmpty()) {
-            return publisher.publish(List.of(record(key, ConversationEvents.conversationUpserted(userId, sync, acceptedAt))))
+            return publisher.publish(List.of(record(key, ConversationEvents.conversationUpserted(userId, sync, acceptedAt))), completions)
                     .map(acks -> {
                         metrics.published(1);
                         return new SyncAccepted(sync.conversationId(), 0, 1, 0);
@@ -115,7 +119,7 @@ class IngestController {
         if (records.isEmpty()) {
             return Mono.just(new SyncAccepted(sync.conversationId(), messages.size(), 0, skipped));
         }
-        return publisher.publish(records).map(acks -> {
+        return publisher.publish(records, completions).map(acks -> {
             for (int i = 0; i < acks.size(); i++) {
                 RecordMetadata ack = acks.get(i);
                 if (ack.hasOffset()) {
@@ -132,7 +136,8 @@ class IngestController {
             description = "Publishes one ConversationDeleted; 202 once Kafka acknowledged it.")
     @DeleteMapping(produces = MediaType.APPLICATION_JSON_VALUE)
     @ResponseStatus(HttpStatus.ACCEPTED)
-    Mono<DeleteAccepted> delete(@AuthenticationPrincipal Jwt caller, @RequestParam(required = false) String conversationId) {
+    Mono<DeleteAccepted> delete(@AuthenticationPrincipal Jwt caller, @RequestParam(required = false) String conversationId,
+            ServerHttpRequest request) {
         FieldViolation violation = ids.check("conversationId", conversationId);
         if (violation != null) {
             return Mono.error(ProblemException.invalid(List.of(violation)));
@@ -141,13 +146,22 @@ class IngestController {
         ConversationKey key = new ConversationKey(userId, conversationId);
         recent.forget(key, -1);
         Instant acceptedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        return publisher.publish(List.of(record(key, ConversationEvents.conversationDeleted(userId, conversationId, acceptedAt))))
+        return publisher.publish(List.of(record(key, ConversationEvents.conversationDeleted(userId, conversationId, acceptedAt))),
+                        eventLoopOf(request))
                 .map(acks -> {
                     RecordMetadata ack = acks.get(0);
                     recent.forget(key, ack.hasOffset() ? ack.offset() : -1);
                     metrics.published(1);
                     return new DeleteAccepted(conversationId, 1);
                 });
+    }
+
+    /** The Netty event loop serving this request's connection; any other server gets Reactor's parallel threads. */
+    private static Executor eventLoopOf(ServerHttpRequest request) {
+        if (ServerHttpRequestDecorator.getNativeRequest(request) instanceof Connection connection) {
+            return connection.channel().eventLoop();
+        }
+        return task -> Schedulers.parallel().schedule(task);
     }
 
     private ProducerRecord<String, ConversationEvent> record(ConversationKey key, ConversationEvent event) {
