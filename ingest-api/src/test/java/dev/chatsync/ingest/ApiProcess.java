@@ -30,7 +30,7 @@ import java.util.stream.Collectors;
  */
 final class ApiProcess implements AutoCloseable {
 
-    private static final Pattern SAMPLE = Pattern.compile("(?m)^(\\w+)(?:\\{[^}]*})? ([0-9.eE+-]+)$");
+    private static final Pattern SAMPLE = Pattern.compile("(?m)^(\\w+(?:\\{[^}]*})?) ([0-9.eE+-]+)$");
 
     private final Process process;
     private final int port;
@@ -69,13 +69,13 @@ final class ApiProcess implements AutoCloseable {
         return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
     }
 
-    /** The API's own Prometheus samples, by name (first series of each), from its unauthenticated scrape. */
+    /** The API's own Prometheus samples, by series ({@code name{labels}}), from its unauthenticated scrape. */
     Map<String, Double> metrics() {
         String text = get("/actuator/prometheus").body();
         Matcher samples = SAMPLE.matcher(text);
         Map<String, Double> values = new java.util.HashMap<>();
         while (samples.find()) {
-            values.putIfAbsent(samples.group(1), Double.parseDouble(samples.group(2)));
+            values.put(samples.group(1), Double.parseDouble(samples.group(2)));
         }
         return values;
     }

@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
@@ -53,7 +55,7 @@ public final class IngestBenchmark {
     private static final int CONCURRENCY = Integer.getInteger("bench.concurrency", 64);
     private static final Duration WARMUP = Duration.ofSeconds(Integer.getInteger("bench.warmupSeconds", 150));
     private static final Duration MEASURE = Duration.ofSeconds(Integer.getInteger("bench.seconds", 15));
-    private static final List<Integer> SWEEP = Arrays.stream(System.getProperty("bench.sweep", "1,50").split(","))
+    private static final List<Integer> SWEEP = Arrays.stream(System.getProperty("bench.sweep", "1,25,50").split(","))
             .filter(size -> !size.isBlank()).map(size -> Integer.valueOf(size.trim())).toList();
     // a fixed heap, as a container limit would give; G1 as on any machine with 2 cores
     private static final List<String> API_JVM_OPTIONS = List.of(System.getProperty("bench.apiJvmOptions", "-Xms1g -Xmx1g").split(" "));
@@ -80,6 +82,7 @@ public final class IngestBenchmark {
         try (TestJwks jwks = new TestJwks()) {
             Map<String, String> settings = RunningApi.settings(RunningApi.migratedDatabase(), TestKafka.shared().bootstrapServers(), topic, jwks);
             settings.put("logging.level.root", "WARN");
+            settings.put("management.metrics.distribution.percentiles-histogram.http.server.requests", "true");
             settings.put("chatsync.ingest.rate-limit.capacity", "100000000");
             settings.put("chatsync.ingest.rate-limit.refill-per-second", "100000000");
             try (ApiProcess api = ApiProcess.start(settings, API_JVM_OPTIONS)) {
@@ -285,11 +288,14 @@ public final class IngestBenchmark {
     }
 
     /**
-     * What one phase cost the API: CPU of its JVM (from the OS) and the time its requests waited for
-     * Kafka's acknowledgement (its own publish-latency timer, scraped).
+     * What one phase cost the API: CPU of its JVM (from the OS), the time its requests waited for
+     * Kafka's acknowledgement (its publish-latency timer) and its own view of POST latency (its
+     * http.server.requests histogram, which leaves out the load generator's and broker's pauses).
      */
     private static final class Phase {
         private static final String ACKS = "chatsync_ingest_publish_latency_seconds";
+        private static final String POSTS = "http_server_requests_seconds_bucket{";
+        private static final Pattern UPPER_BOUND = Pattern.compile("le=\"([^\"]+)\"");
 
         private final ApiProcess api;
         private final Duration apiCpu;
@@ -305,14 +311,45 @@ public final class IngestBenchmark {
 
         void print(Result result) {
             Map<String, Double> now = api.metrics();
-            double publishes = now.get(ACKS + "_count") - metrics.get(ACKS + "_count");
-            double waited = now.get(ACKS + "_sum") - metrics.get(ACKS + "_sum");
+            double publishes = delta(now, ACKS + "_count");
+            double waited = delta(now, ACKS + "_sum");
             double apiCores = api.cpu().minus(apiCpu).toNanos() / (double) result.elapsedNanos;
             double ownCores = ownCpu().minus(ownCpu).toNanos() / (double) result.elapsedNanos;
-            System.out.printf("  waiting for Kafka's acknowledgement: mean %.2f ms over %.0f publishes; CPU: API %.2f cores = %.0f µs per POST, "
-                            + "load generator + broker %.2f cores%n",
-                    publishes == 0 ? 0 : waited / publishes * 1e3, publishes, apiCores,
-                    result.accepted.get() == 0 ? 0 : apiCores * result.elapsedNanos / 1e3 / result.accepted.get(), ownCores);
+            System.out.printf("  inside the API: p99 at most %s, p99.9 at most %s; waiting for Kafka's acknowledgement: mean %.2f ms over %.0f publishes%n",
+                    serverPercentile(now, 0.99), serverPercentile(now, 0.999), publishes == 0 ? 0 : waited / publishes * 1e3, publishes);
+            System.out.printf("  CPU: API %.2f cores = %.0f µs per POST; load generator + broker %.2f cores%n",
+                    apiCores, result.accepted.get() == 0 ? 0 : apiCores * result.elapsedNanos / 1e3 / result.accepted.get(), ownCores);
+        }
+
+        private double delta(Map<String, Double> now, String prefix) {
+            return sum(now, prefix) - sum(metrics, prefix);
+        }
+
+        private static double sum(Map<String, Double> samples, String prefix) {
+            return samples.entrySet().stream().filter(e -> e.getKey().startsWith(prefix)).mapToDouble(Map.Entry::getValue).sum();
+        }
+
+        /** The upper bound of the histogram bucket holding the percentile of this phase's accepted POSTs. */
+        private String serverPercentile(Map<String, Double> now, double percentile) {
+            java.util.TreeMap<Double, Double> cumulative = new java.util.TreeMap<>();
+            now.forEach((series, count) -> {
+                if (series.startsWith(POSTS) && series.contains("method=\"POST\"") && series.contains("status=\"202\"")) {
+                    Matcher bound = UPPER_BOUND.matcher(series);
+                    if (bound.find() && !bound.group(1).equals("+Inf")) {
+                        cumulative.merge(Double.valueOf(bound.group(1)), count - metrics.getOrDefault(series, 0.0), Double::sum);
+                    }
+                }
+            });
+            double total = now.entrySet().stream()
+                    .filter(e -> e.getKey().startsWith(POSTS) && e.getKey().contains("method=\"POST\"") && e.getKey().contains("status=\"202\"")
+                            && e.getKey().contains("le=\"+Inf\""))
+                    .mapToDouble(e -> e.getValue() - metrics.getOrDefault(e.getKey(), 0.0)).sum();
+            for (Map.Entry<Double, Double> bucket : cumulative.entrySet()) {
+                if (total > 0 && bucket.getValue() >= percentile * total) {
+                    return String.format("%.1f ms", bucket.getKey() * 1e3);
+                }
+            }
+            return "n/a";
         }
 
         private static Duration ownCpu() {
