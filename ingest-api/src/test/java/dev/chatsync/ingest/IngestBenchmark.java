@@ -39,13 +39,16 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Throughput and latency of POST /api/messages over loopback against a real (embedded) Kafka, next
  * to a raw KafkaProducer sending the same records with the same durability settings in the same run.
- * Not a test: {@code ./mvnw -pl ingest-api test-compile exec:java}.
+ * The API runs in a JVM of its own ({@link ApiProcess}); this JVM holds the broker, the load
+ * generator and the raw producer. Not a test: {@code ./mvnw -pl ingest-api test-compile exec:java}.
  *
  * <ol>
- *   <li>new messages: every POST starts a conversation of 10 messages (all published) at bounded concurrency;</li>
- *   <li>raw producer: the same number of records of the same sizes and keys, acks=all, idempotent;</li>
+ *   <li>warm-up: every shape below and the raw producer, {@code bench.warmupSeconds} (150) in all;</li>
+ *   <li>new messages: every POST starts a conversation of {@code bench.messagesPerPost} (10) messages,
+ *       {@code bench.concurrency} (64) in flight; then the raw producer with the same records;</li>
  *   <li>re-syncs: every POST re-sends a whole conversation with one new message (the rest skipped);</li>
- *   <li>latency at half the new-message maximum, open loop (measured from each request's intended start).</li>
+ *   <li>latency at half the new-message maximum, open loop (measured from each request's intended start);</li>
+ *   <li>new messages again at each size of {@code bench.sweep} (1,25,50), each against the raw producer.</li>
  * </ol>
  */
 public final class IngestBenchmark {
