@@ -11,7 +11,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.Metric;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,26 +27,20 @@ import reactor.core.scheduler.Schedulers;
  * (acks=all), or fails with a 503 problem once {@link PublishProperties#timeout()} has passed.
  *
  * <p>{@code producer.send} blocks the calling thread while the producer has no metadata for the
- * topic (Kafka away, up to max.block.ms) or its buffer is full. Neither can happen while Kafka is
- * answering and the buffer has room: then the request's event loop sends itself (see
- * {@link #canSendInline()}). Otherwise sends run on a small bounded pool of sender threads, never on
- * a Netty event loop. While Kafka is away those threads block and the queue in front of them fills:
- * requests then fail fast with 503 instead of piling up. The producer reconnects by itself, so the
- * API recovers when Kafka returns.
+ * topic (Kafka away, up to max.block.ms) or its buffer is full, so sends run on a small bounded pool
+ * of sender threads, never on a Netty event loop. While Kafka is away those threads block and the
+ * queue in front of them fills: requests then fail fast with 503 instead of piling up. The producer
+ * reconnects by itself, so the API recovers when Kafka returns.
  */
 final class EventPublisher implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EventPublisher.class);
-    private static final long INLINE_AFTER_ACKNOWLEDGEMENT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final Producer<String, ConversationEvent> producer;
     private final PublishProperties properties;
     private final Scheduler senders;
     private final Timer latency;
     private final MeterRegistry meters;
-    private final Metric bufferAvailableBytes;
-    private final double inlineBufferHeadroom;
-    private volatile long lastAcknowledgedNanos = System.nanoTime() - 2 * INLINE_AFTER_ACKNOWLEDGEMENT_NANOS;
 
     EventPublisher(Producer<String, ConversationEvent> producer, PublishProperties properties, MeterRegistry meters) {
         this.producer = producer;
@@ -58,10 +51,6 @@ final class EventPublisher implements AutoCloseable {
                 .description("From the first send to Kafka's acknowledgement of a request's last event")
                 .publishPercentileHistogram()
                 .register(meters);
-        this.bufferAvailableBytes = producerMetric(producer, "buffer-available-bytes");
-        // half the buffer: far more than every event loop together can add at once (one request of
-        // at most max-body-bytes each) between this check and their appends
-        this.inlineBufferHeadroom = value(producerMetric(producer, "buffer-total-bytes")) / 2;
     }
 
     /**
@@ -71,7 +60,7 @@ final class EventPublisher implements AutoCloseable {
      *                    thread hop per request.
      */
     Mono<List<RecordMetadata>> publish(List<ProducerRecord<String, ConversationEvent>> records, Executor completions) {
-        Mono<List<RecordMetadata>> sends = Mono.<List<RecordMetadata>>create(sink -> {
+        return Mono.<List<RecordMetadata>>create(sink -> {
                     long started = System.nanoTime();
                     AtomicBoolean done = new AtomicBoolean();
                     sink.onCancel(() -> done.set(true));
@@ -88,9 +77,7 @@ final class EventPublisher implements AutoCloseable {
                                 } else {
                                     acknowledged[index] = metadata;
                                     if (remaining.decrementAndGet() == 0 && done.compareAndSet(false, true)) {
-                                        long now = System.nanoTime();
-                                        lastAcknowledgedNanos = now;
-                                        latency.record(now - started, TimeUnit.NANOSECONDS);
+                                        latency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
                                         completions.execute(() -> sink.success(Arrays.asList(acknowledged)));
                                     }
                                 }
@@ -102,34 +89,10 @@ final class EventPublisher implements AutoCloseable {
                             }
                         }
                     }
-                });
-        return Mono.defer(() -> canSendInline() ? sends : sends.subscribeOn(senders))
+                })
+                .subscribeOn(senders)
                 .timeout(properties.timeout())
                 .onErrorMap(failure -> !(failure instanceof ProblemException), this::unavailable);
-    }
-
-    /**
-     * Whether {@code send} cannot block right now, so the calling event loop may run it and spare
-     * the request two thread hops (a sixth of the API's CPU per POST in the benchmark). It cannot
-     * while Kafka acknowledged a send recently, so the producer holds the topic's metadata (it drops
-     * it only after minutes without sends), and while the buffer has {@link #inlineBufferHeadroom}
-     * left. A broker that just went away still gets inline sends for a few seconds; they only append
-     * to the buffer and fail by the timeout like any other.
-     */
-    private boolean canSendInline() {
-        return System.nanoTime() - lastAcknowledgedNanos < INLINE_AFTER_ACKNOWLEDGEMENT_NANOS
-                && value(bufferAvailableBytes) >= inlineBufferHeadroom;
-    }
-
-    private static Metric producerMetric(Producer<?, ?> producer, String name) {
-        return producer.metrics().values().stream()
-                .filter(metric -> metric.metricName().name().equals(name) && metric.metricName().group().equals("producer-metrics"))
-                .findFirst()
-                .orElseThrow(() -> new IllegalStateException("the Kafka producer has no metric " + name));
-    }
-
-    private static double value(Metric metric) {
-        return ((Number) metric.metricValue()).doubleValue();
     }
 
     private ProblemException unavailable(Throwable failure) {
