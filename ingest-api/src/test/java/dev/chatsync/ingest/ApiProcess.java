@@ -4,23 +4,23 @@ import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+
+import dev.chatsync.testsupport.HttpGet;
 
 /**
  * The ingest-api in a JVM of its own, as it runs in production: the benchmark's load generator and
@@ -34,7 +34,6 @@ final class ApiProcess implements AutoCloseable {
 
     private final Process process;
     private final int port;
-    private final HttpClient http = HttpClient.newHttpClient();
 
     private ApiProcess(Process process, int port) {
         this.process = process;
@@ -73,7 +72,7 @@ final class ApiProcess implements AutoCloseable {
     Map<String, Double> metrics() {
         String text = get("/actuator/prometheus").body();
         Matcher samples = SAMPLE.matcher(text);
-        Map<String, Double> values = new java.util.HashMap<>();
+        Map<String, Double> values = new HashMap<>();
         while (samples.find()) {
             values.put(samples.group(1), Double.parseDouble(samples.group(2)));
         }
@@ -99,15 +98,7 @@ final class ApiProcess implements AutoCloseable {
     }
 
     private HttpResponse<String> get(String path) {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return HttpGet.get("http://127.0.0.1:" + port + path, Duration.ofSeconds(5));
     }
 
     // exec:java runs the benchmark in Maven's JVM with the project on a class loader of its own,

@@ -1,17 +1,14 @@
 package dev.chatsync.persister;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.springframework.context.ConfigurableApplicationContext;
 
+import dev.chatsync.testsupport.HttpGet;
 import dev.chatsync.testsupport.TestKafka;
 import dev.chatsync.testsupport.TestPostgres;
 
@@ -67,15 +64,7 @@ public final class RunningPersister implements AutoCloseable {
     /** GET on the persister's management port. */
     public HttpResponse<String> get(String path) {
         String port = context.getEnvironment().getProperty("local.server.port");
-        try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return HttpGet.get("http://localhost:" + port + path, Duration.ofSeconds(30));
     }
 
     public <T> T bean(Class<T> type) {
