@@ -7,6 +7,8 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -102,13 +104,9 @@ public final class IngestBenchmark {
                 WARMUP.toSeconds(), MEASURE.toSeconds());
         bench.warmUp(topic);
 
-        Phase phase = new Phase(api);
-        Result fresh = bench.closedLoop(MEASURE, () -> bench.newConversation(MESSAGES_PER_POST));
-        fresh.print("POST new messages (closed loop)");
-        phase.print(fresh);
-        compareWithRawProducer(topic, fresh, MESSAGES_PER_POST);
+        Result fresh = bench.newMessagesAgainstRawProducer(api, topic, MESSAGES_PER_POST, "POST new messages (closed loop)");
 
-        phase = new Phase(api);
+        Phase phase = new Phase(api);
         Result resync = bench.closedLoop(MEASURE, bench::resync);
         resync.print("POST re-syncs (the whole growing conversation again + 1 new message, closed loop)");
         phase.print(resync);
@@ -120,12 +118,20 @@ public final class IngestBenchmark {
         phase.print(open);
 
         for (int size : SWEEP) {
-            phase = new Phase(api);
-            Result sized = bench.closedLoop(MEASURE, () -> bench.newConversation(size));
-            sized.print(String.format("POST new messages, %d per POST (closed loop)", size));
-            phase.print(sized);
-            compareWithRawProducer(topic, sized, size);
+            bench.newMessagesAgainstRawProducer(api, topic, size, String.format("POST new messages, %d per POST (closed loop)", size));
         }
+    }
+
+    /** New conversations of {@code messagesPerPost} messages, closed loop, then the raw producer with the same records. */
+    private Result newMessagesAgainstRawProducer(ApiProcess api, String topic, int messagesPerPost, String label) throws InterruptedException {
+        Phase phase = new Phase(api);
+        Result result = closedLoop(MEASURE, () -> newConversation(messagesPerPost));
+        result.print(label);
+        phase.print(result);
+        double raw = rawProducer(topic, result.publishedEvents(), messagesPerPost);
+        System.out.printf("  raw KafkaProducer, same records (%d, acks=all, idempotent): %.0f records/s; API published events/s vs raw producer: %.0f%%%n",
+                result.publishedEvents(), raw, 100 * result.publishedPerSecond() / raw);
+        return result;
     }
 
     /**
@@ -143,12 +149,6 @@ public final class IngestBenchmark {
             closedLoop(each, shape);
             rawProducer(topic, 100_000, MESSAGES_PER_POST);
         }
-    }
-
-    private static void compareWithRawProducer(String topic, Result api, int messagesPerPost) throws InterruptedException {
-        double raw = rawProducer(topic, api.publishedEvents(), messagesPerPost);
-        System.out.printf("  raw KafkaProducer, same records (%d, acks=all, idempotent): %.0f records/s; API published events/s vs raw producer: %.0f%%%n",
-                api.publishedEvents(), raw, 100 * api.publishedPerSecond() / raw);
     }
 
     /** Body and what it should publish. */
@@ -321,8 +321,9 @@ public final class IngestBenchmark {
             double waited = delta(now, ACKS + "_sum");
             double apiCores = api.cpu().minus(apiCpu).toNanos() / (double) result.elapsedNanos;
             double ownCores = ownCpu().minus(ownCpu).toNanos() / (double) result.elapsedNanos;
+            NavigableMap<Double, Double> posts = acceptedPosts(now);
             System.out.printf("  inside the API: p99 at most %s, p99.9 at most %s; waiting for Kafka's acknowledgement: mean %.2f ms over %.0f publishes%n",
-                    serverPercentile(now, 0.99), serverPercentile(now, 0.999), publishes == 0 ? 0 : waited / publishes * 1e3, publishes);
+                    percentile(posts, 0.99), percentile(posts, 0.999), publishes == 0 ? 0 : waited / publishes * 1e3, publishes);
             System.out.printf("  CPU: API %.2f cores = %.0f µs per POST; load generator + broker %.2f cores%n",
                     apiCores, result.accepted.get() == 0 ? 0 : apiCores * result.elapsedNanos / 1e3 / result.accepted.get(), ownCores);
         }
@@ -335,23 +336,24 @@ public final class IngestBenchmark {
             return samples.entrySet().stream().filter(e -> e.getKey().startsWith(prefix)).mapToDouble(Map.Entry::getValue).sum();
         }
 
-        /** The upper bound of the histogram bucket holding the percentile of this phase's accepted POSTs. */
-        private String serverPercentile(Map<String, Double> now, double percentile) {
-            java.util.TreeMap<Double, Double> cumulative = new java.util.TreeMap<>();
+        /** This phase's accepted POSTs by histogram bucket: upper bound in seconds (+Inf included) to cumulative count. */
+        private NavigableMap<Double, Double> acceptedPosts(Map<String, Double> now) {
+            NavigableMap<Double, Double> cumulative = new TreeMap<>();
             now.forEach((series, count) -> {
-                if (series.startsWith(POSTS) && series.contains("method=\"POST\"") && series.contains("status=\"202\"")) {
-                    Matcher bound = UPPER_BOUND.matcher(series);
-                    if (bound.find() && !bound.group(1).equals("+Inf")) {
-                        cumulative.merge(Double.valueOf(bound.group(1)), count - metrics.getOrDefault(series, 0.0), Double::sum);
-                    }
+                Matcher bound = UPPER_BOUND.matcher(series);
+                if (series.startsWith(POSTS) && series.contains("method=\"POST\"") && series.contains("status=\"202\"") && bound.find()) {
+                    double upper = bound.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(bound.group(1));
+                    cumulative.merge(upper, count - metrics.getOrDefault(series, 0.0), Double::sum);
                 }
             });
-            double total = now.entrySet().stream()
-                    .filter(e -> e.getKey().startsWith(POSTS) && e.getKey().contains("method=\"POST\"") && e.getKey().contains("status=\"202\"")
-                            && e.getKey().contains("le=\"+Inf\""))
-                    .mapToDouble(e -> e.getValue() - metrics.getOrDefault(e.getKey(), 0.0)).sum();
+            return cumulative;
+        }
+
+        /** The upper bound of the histogram bucket holding the percentile. */
+        private static String percentile(NavigableMap<Double, Double> cumulative, double percentile) {
+            double total = cumulative.getOrDefault(Double.POSITIVE_INFINITY, 0.0);
             for (Map.Entry<Double, Double> bucket : cumulative.entrySet()) {
-                if (total > 0 && bucket.getValue() >= percentile * total) {
+                if (total > 0 && bucket.getValue() >= percentile * total && !bucket.getKey().isInfinite()) {
                     return String.format("%.1f ms", bucket.getKey() * 1e3);
                 }
             }

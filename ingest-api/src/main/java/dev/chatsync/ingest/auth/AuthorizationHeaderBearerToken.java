@@ -35,7 +35,7 @@ final class AuthorizationHeaderBearerToken implements ServerAuthenticationConver
     }
 
     /** RFC 6750's b64token: at least one of {@code A-Z a-z 0-9 - . _ ~ + /}, then any number of {@code =}. */
-    static boolean isToken68(String value, int from) {
+    private static boolean isToken68(String value, int from) {
         int i = from;
         while (i < value.length() && isTokenChar(value.charAt(i))) {
             i++;
