@@ -1,5 +1,6 @@
 package dev.chatsync.ingest;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -25,17 +27,13 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import dev.chatsync.floor.FloorController;
 import dev.chatsync.schemas.ConversationKey;
 import dev.chatsync.schemas.event.ConversationEvent;
 import dev.chatsync.schemas.event.MessageRole;
 import dev.chatsync.schemas.event.MessageUpserted;
 import dev.chatsync.schemas.serde.ConversationEventSerializer;
 import dev.chatsync.testsupport.TestKafka;
-import io.netty.buffer.Unpooled;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-import reactor.netty.http.client.HttpClient;
-import reactor.netty.resources.ConnectionProvider;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -48,6 +46,9 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>warm-up: every shape below and the raw producer, {@code bench.warmupSeconds} (150) in all;</li>
  *   <li>new messages: every POST starts a conversation of {@code bench.messagesPerPost} (10) messages,
  *       {@code bench.concurrency} (64) in flight; then the raw producer with the same records;</li>
+ *   <li>the floor ({@link FloorController}): the same bodies through security, filters and metrics to
+ *       an endpoint that only reads them; with the raw producer's CPU per record it bounds what any
+ *       ingest path on this stack can reach on this machine;</li>
  *   <li>re-syncs: every POST re-sends a whole conversation with one new message (the rest skipped);</li>
  *   <li>latency at half the new-message maximum, open loop (measured from each request's intended start);</li>
  *   <li>new messages again at each size of {@code bench.sweep} (1,25,50), each against the raw producer.</li>
@@ -56,6 +57,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class IngestBenchmark {
 
     private static final int USERS = 200;
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
     private static final int MESSAGES_PER_POST = Integer.getInteger("bench.messagesPerPost", 10);
     private static final int CONCURRENCY = Integer.getInteger("bench.concurrency", 64);
     private static final Duration WARMUP = Duration.ofSeconds(Integer.getInteger("bench.warmupSeconds", 150));
@@ -66,15 +68,12 @@ public final class IngestBenchmark {
     private static final List<String> API_JVM_OPTIONS = List.of(System.getProperty("bench.apiJvmOptions", "-Xms1g -Xmx1g").split(" "));
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final HttpClient client = HttpClient.create(ConnectionProvider.builder("bench")
-                    .maxConnections(CONCURRENCY).pendingAcquireMaxCount(-1).build())
-            .headers(headers -> headers.set("Content-Type", "application/json"));
-    private final String endpoint;
+    private final KeepAliveClient client;
     private final List<String> tokens = new ArrayList<>();
     private final AtomicLong conversations = new AtomicLong();
 
-    private IngestBenchmark(String endpoint, TestJwks jwks) {
-        this.endpoint = endpoint;
+    private IngestBenchmark(KeepAliveClient client, TestJwks jwks) {
+        this.client = client;
         for (int u = 0; u < USERS; u++) {
             // long-lived tokens minted once: signing is the client's cost, not the API's
             tokens.add(jwks.token("user_bench_" + u, c -> c.expirationTime(java.util.Date.from(Instant.now().plus(Duration.ofHours(1))))));
@@ -90,8 +89,10 @@ public final class IngestBenchmark {
             settings.put("management.metrics.distribution.percentiles-histogram.http.server.requests", "true");
             settings.put("chatsync.ingest.rate-limit.capacity", "100000000");
             settings.put("chatsync.ingest.rate-limit.refill-per-second", "100000000");
-            try (ApiProcess api = ApiProcess.start(settings, API_JVM_OPTIONS)) {
-                run(new IngestBenchmark("http://127.0.0.1:" + api.port() + "/api/messages", jwks), api, topic);
+            settings.put("spring.main.sources", FloorController.class.getName());
+            try (ApiProcess api = ApiProcess.start(settings, API_JVM_OPTIONS);
+                    KeepAliveClient client = new KeepAliveClient(new InetSocketAddress("127.0.0.1", api.port()), CONCURRENCY)) {
+                run(new IngestBenchmark(client, jwks), api, topic);
             }
         }
         System.exit(0);
@@ -100,11 +101,24 @@ public final class IngestBenchmark {
     private static void run(IngestBenchmark bench, ApiProcess api, String topic) throws InterruptedException {
         System.out.printf("ingest-api benchmark: %d cores shared by the API's JVM (%s) and this one (load generator, broker, raw producer); "
                         + "concurrency %d, %d messages/POST (~%d bytes each), warmup %ds, measure %ds%n",
-                Runtime.getRuntime().availableProcessors(), String.join(" ", API_JVM_OPTIONS), CONCURRENCY, MESSAGES_PER_POST, 400,
+                CORES, String.join(" ", API_JVM_OPTIONS), CONCURRENCY, MESSAGES_PER_POST, 400,
                 WARMUP.toSeconds(), MEASURE.toSeconds());
         bench.warmUp(topic);
 
         Result fresh = bench.newMessagesAgainstRawProducer(api, topic, MESSAGES_PER_POST, "POST new messages (closed loop)");
+
+        Phase floorPhase = new Phase(api);
+        Result floor = bench.closedLoop(MEASURE, () -> bench.newConversation(MESSAGES_PER_POST).toFloor());
+        floor.print("POST the same bodies to the floor (security, filters, metrics, body read; no parsing, no Kafka)");
+        floorPhase.print(floor);
+        // CPU adds up on a saturated machine: a POST costs at least the floor plus what the producer
+        // and broker spent per record in the raw phase, whatever the API does in between.
+        double floorMicros = floorPhase.apiMicrosPerPost(floor);
+        double ceilingPerSecond = CORES * 1e6 / (floorMicros + MESSAGES_PER_POST * fresh.raw.cpuMicrosPerRecord());
+        System.out.printf("  ceiling for any ingest path on this stack here: %d cores / (floor %.0f µs + %d x %.1f µs of producer and broker CPU per record) "
+                        + "= %.0f POST/s = %.0f%% of the raw producer%n",
+                CORES, floorMicros, MESSAGES_PER_POST, fresh.raw.cpuMicrosPerRecord(), ceilingPerSecond,
+                100 * ceilingPerSecond * MESSAGES_PER_POST / fresh.raw.recordsPerSecond());
 
         Phase phase = new Phase(api);
         Result resync = bench.closedLoop(MEASURE, bench::resync);
@@ -128,9 +142,13 @@ public final class IngestBenchmark {
         Result result = closedLoop(MEASURE, () -> newConversation(messagesPerPost));
         result.print(label);
         phase.print(result);
-        double raw = rawProducer(topic, result.publishedEvents(), messagesPerPost);
-        System.out.printf("  raw KafkaProducer, same records (%d, acks=all, idempotent): %.0f records/s; API published events/s vs raw producer: %.0f%%%n",
-                result.publishedEvents(), raw, 100 * result.publishedPerSecond() / raw);
+        Duration cpuBefore = api.cpu().plus(Phase.ownCpu());
+        double perSecond = rawProducer(topic, result.publishedEvents(), messagesPerPost);
+        double cpuPerRecord = api.cpu().plus(Phase.ownCpu()).minus(cpuBefore).toNanos() / 1e3 / result.publishedEvents();
+        result.raw = new Raw(perSecond, cpuPerRecord);
+        System.out.printf("  raw KafkaProducer, same records (%d, acks=all, idempotent): %.0f records/s, %.1f µs of CPU per record (producer and broker); "
+                        + "API published events/s vs raw producer: %.0f%%%n",
+                result.publishedEvents(), perSecond, cpuPerRecord, 100 * result.publishedPerSecond() / perSecond);
         return result;
     }
 
@@ -142,6 +160,7 @@ public final class IngestBenchmark {
     private void warmUp(String topic) throws InterruptedException {
         List<Supplier<Post>> shapes = new ArrayList<>();
         shapes.add(() -> newConversation(MESSAGES_PER_POST));
+        shapes.add(() -> newConversation(MESSAGES_PER_POST).toFloor());
         shapes.add(this::resync);
         SWEEP.forEach(size -> shapes.add(() -> newConversation(size)));
         Duration each = WARMUP.dividedBy(shapes.size());
@@ -151,14 +170,21 @@ public final class IngestBenchmark {
         }
     }
 
-    /** Body and what it should publish. */
-    record Post(int user, byte[] body, int messages) {
+    private static final String INGEST = "/api/messages";
+    private static final String FLOOR = "/api/floor";
+
+    /** Where it goes, the body and how many messages it carries. */
+    record Post(String path, int user, byte[] body, int messages) {
+
+        Post toFloor() {
+            return new Post(FLOOR, user, body, messages);
+        }
     }
 
     private Post newConversation(int messages) {
         int user = ThreadLocalRandom.current().nextInt(USERS);
         String conversationId = "bench-" + conversations.incrementAndGet();
-        return new Post(user, body(conversationId, 0, messages), messages);
+        return new Post(INGEST, user, body(conversationId, 0, messages), messages);
     }
 
     // Re-sync: a user's conversation grows by one message per POST and is re-sent whole; at
@@ -173,7 +199,7 @@ public final class IngestBenchmark {
             state[0]++;
             state[1] = MESSAGES_PER_POST;
         }
-        return new Post(user, body("resync-" + user + "-" + state[0], 0, state[1]), state[1]);
+        return new Post(INGEST, user, body("resync-" + user + "-" + state[0], 0, state[1]), state[1]);
     }
 
     // Bodies are stitched from pre-rendered messages so the client spends its CPU on HTTP, not on JSON.
@@ -202,23 +228,31 @@ public final class IngestBenchmark {
         return sentence.repeat(400 / sentence.length() + 1).substring(0, 400);
     }
 
-    private Result closedLoop(Duration duration, Supplier<Post> posts) {
+    private Result closedLoop(Duration duration, Supplier<Post> posts) throws InterruptedException {
         Result result = new Result();
         long started = System.nanoTime();
         long end = started + duration.toNanos();
-        Flux.<Post>generate(sink -> sink.next(posts.get()))
-                .takeWhile(post -> System.nanoTime() < end)
-                .flatMap(post -> {
-                    long sent = System.nanoTime();
-                    return send(post).doOnNext(response -> result.record(post, response, System.nanoTime() - sent))
-                            .onErrorResume(e -> {
-                                result.failed.incrementAndGet();
-                                return Mono.empty();
-                            });
-                }, CONCURRENCY)
-                .blockLast();
+        CountDownLatch stopped = new CountDownLatch(CONCURRENCY);
+        for (int i = 0; i < CONCURRENCY; i++) {
+            postUntil(end, posts, result, stopped);
+        }
+        stopped.await();
         result.elapsedNanos = System.nanoTime() - started;
         return result;
+    }
+
+    /** One of the closed loop's senders: the next POST as soon as the last one was answered. */
+    private void postUntil(long end, Supplier<Post> posts, Result result, CountDownLatch stopped) {
+        if (System.nanoTime() >= end) {
+            stopped.countDown();
+            return;
+        }
+        Post post = posts.get();
+        long sent = System.nanoTime();
+        send(post).whenComplete((response, failure) -> {
+            result.record(post, response, System.nanoTime() - sent);
+            postUntil(end, posts, result, stopped);
+        });
     }
 
     private Result openLoop(Duration duration, double perSecond, Supplier<Post> posts) throws InterruptedException {
@@ -234,29 +268,23 @@ public final class IngestBenchmark {
                 LockSupport.parkNanos(wait);
             }
             Post post = posts.get();
-            send(post).subscribe(
-                    // from the intended start: a stalled server cannot hide its queueing from the percentiles
-                    response -> result.record(post, response, System.nanoTime() - intended),
-                    failure -> {
-                        result.failed.incrementAndGet();
-                        done.countDown();
-                    },
-                    done::countDown);
+            send(post).whenComplete((response, failure) -> {
+                // from the intended start: a stalled server cannot hide its queueing from the percentiles
+                result.record(post, response, System.nanoTime() - intended);
+                done.countDown();
+            });
         }
         done.await();
         result.elapsedNanos = System.nanoTime() - started;
         return result;
     }
 
-    private Mono<Response> send(Post post) {
-        return client.headers(headers -> headers.set("Authorization", "Bearer " + tokens.get(post.user())))
-                .post().uri(endpoint)
-                .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(post.body())))
-                .responseSingle((response, body) -> body.asByteArray().defaultIfEmpty(new byte[0])
-                        .map(bytes -> new Response(response.status().code(), bytes)));
+    private CompletableFuture<KeepAliveClient.Response> send(Post post) {
+        return client.post(post.path(), tokens.get(post.user()), post.body());
     }
 
-    record Response(int status, byte[] body) {
+    /** The raw producer's run after a phase: its rate and the CPU both JVMs spent per record meanwhile. */
+    record Raw(double recordsPerSecond, double cpuMicrosPerRecord) {
     }
 
     private static double rawProducer(String topic, long records, int messagesPerPost) throws InterruptedException {
@@ -325,7 +353,12 @@ public final class IngestBenchmark {
             System.out.printf("  inside the API: p99 at most %s, p99.9 at most %s; waiting for Kafka's acknowledgement: mean %.2f ms over %.0f publishes%n",
                     percentile(posts, 0.99), percentile(posts, 0.999), publishes == 0 ? 0 : waited / publishes * 1e3, publishes);
             System.out.printf("  CPU: API %.2f cores = %.0f µs per POST; load generator + broker %.2f cores%n",
-                    apiCores, result.accepted.get() == 0 ? 0 : apiCores * result.elapsedNanos / 1e3 / result.accepted.get(), ownCores);
+                    apiCores, apiMicrosPerPost(result), ownCores);
+        }
+
+        double apiMicrosPerPost(Result result) {
+            long posts = result.accepted.get();
+            return posts == 0 ? 0 : api.cpu().minus(apiCpu).toNanos() / 1e3 / posts;
         }
 
         private double delta(Map<String, Double> now, String prefix) {
@@ -360,7 +393,7 @@ public final class IngestBenchmark {
             return "n/a";
         }
 
-        private static Duration ownCpu() {
+        static Duration ownCpu() {
             return ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO);
         }
     }
@@ -372,9 +405,10 @@ public final class IngestBenchmark {
         final AtomicLong published = new AtomicLong();
         final AtomicLong failed = new AtomicLong();
         long elapsedNanos;
+        Raw raw;
 
-        void record(Post post, Response response, long nanos) {
-            if (response.status() != 202) {
+        void record(Post post, KeepAliveClient.Response response, long nanos) {
+            if (response == null || response.status() != 202) {
                 failed.incrementAndGet();
                 return;
             }
