@@ -34,9 +34,11 @@ class IngestConfig {
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+        // send runs on Netty's event loop and must never wait: with 0 it enqueues the record or refuses
+        // it at once (no topic metadata, buffer full), and EventPublisher retries the refusal later.
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 0);
         // A request waits at most publish.timeout; the producer need not try longer than that for it.
         int timeoutMs = (int) publish.timeout().toMillis();
-        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs);
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
         config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 1);
         // Must be >= linger.ms + request.timeout.ms; twice the timeout leaves one retry after a lost request.
