@@ -41,18 +41,29 @@ final class ConversationEvents {
         return event(userId, conversationId, acceptedAt, ConversationDeleted.newBuilder().build());
     }
 
+    // One digest per thread (event loops, mostly): looking one up per message went through the
+    // security providers every time.
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    });
+
     /**
      * 64 bits of SHA-256 over everything a MessageUpserted carries besides its event id and time:
      * an equal fingerprint means publishing again would change nothing downstream. A cryptographic
      * hash because a collision would silently drop an edit.
      */
     static long fingerprint(SyncRequest request, SyncRequest.Message message) {
-        MessageDigest sha256 = sha256();
+        MessageDigest sha256 = SHA_256.get();
         field(sha256, request.personaId());
         field(sha256, request.title());
         field(sha256, message.role().name());
         field(sha256, message.content());
         field(sha256, message.createdAt() == null ? null : Long.toString(message.createdAt().toEpochMilli()));
+        // digest() also resets it for the thread's next message
         return ByteBuffer.wrap(sha256.digest()).getLong();
     }
 
@@ -64,16 +75,11 @@ final class ConversationEvents {
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
         // length-prefixed so that ("ab","c") and ("a","bc") differ
         digest.update((byte) 1);
-        digest.update(ByteBuffer.allocate(4).putInt(bytes.length).array());
+        digest.update((byte) (bytes.length >>> 24));
+        digest.update((byte) (bytes.length >>> 16));
+        digest.update((byte) (bytes.length >>> 8));
+        digest.update((byte) bytes.length);
         digest.update(bytes);
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
     }
 
     private static ConversationEvent event(String userId, String conversationId, Instant acceptedAt, Object payload) {

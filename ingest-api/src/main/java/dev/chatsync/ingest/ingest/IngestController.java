@@ -1,5 +1,6 @@
 package dev.chatsync.ingest.ingest;
 
+import java.io.InputStream;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -72,18 +73,16 @@ class IngestController {
         String userId = caller.getSubject();
         int maxBytes = (int) Math.min(Integer.MAX_VALUE, maxBodyBytes);
         return DataBufferUtils.join(request.getBody(), maxBytes)
+                .onErrorMap(DataBufferLimitException.class, e -> ProblemException.tooLarge(maxBodyBytes))
                 .map(buffer -> {
+                    // parsed where Netty put it: no copy of the body per request
                     try {
-                        byte[] bytes = new byte[buffer.readableByteCount()];
-                        buffer.read(bytes);
-                        return bytes;
+                        return parser.parse(buffer.asInputStream());
                     } finally {
                         DataBufferUtils.release(buffer);
                     }
                 })
-                .onErrorMap(DataBufferLimitException.class, e -> ProblemException.tooLarge(maxBodyBytes))
-                .defaultIfEmpty(new byte[0])
-                .map(parser::parse)
+                .switchIfEmpty(Mono.fromSupplier(() -> parser.parse(InputStream.nullInputStream())))
                 .flatMap(sync -> publish(userId, sync, eventLoopOf(request)));
     }
 

@@ -1,5 +1,6 @@
 package dev.chatsync.ingest.ingest;
 
+import java.io.InputStream;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -45,7 +46,8 @@ final class SyncRequestParser {
         this.ids = new ClientIds(limits);
     }
 
-    SyncRequest parse(byte[] body) {
+    /** The body as it arrived; empty when the request had none. */
+    SyncRequest parse(InputStream body) {
         JsonNode root = readTree(body);
         List<FieldViolation> violations = new ArrayList<>();
         String conversationId = id(root, "conversationId", "conversationId", violations);
@@ -58,10 +60,7 @@ final class SyncRequestParser {
         return new SyncRequest(conversationId, personaId, title, messages);
     }
 
-    private JsonNode readTree(byte[] body) {
-        if (body.length == 0) {
-            throw ProblemException.invalid("body", "required", "a JSON object is required");
-        }
+    private JsonNode readTree(InputStream body) {
         JsonNode root;
         try {
             root = reader.readTree(body);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -74,7 +75,7 @@ class SyncRequestParserTest {
     }
 
     private SyncRequest parse(String json) {
-        return parser.parse(json.getBytes(StandardCharsets.UTF_8));
+        return parser.parse(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
     }
 
     private List<FieldViolation> violations(String json) {
