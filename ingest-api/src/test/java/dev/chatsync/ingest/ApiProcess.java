@@ -54,6 +54,8 @@ final class ApiProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(new File("target/bench-api.log"))
                 .start();
+        // if this JVM goes first (Ctrl-C, a failure), the API must not outlive it
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
         ApiProcess api = new ApiProcess(process, port);
         api.awaitReady(Duration.ofSeconds(90));
         return api;

@@ -80,7 +80,21 @@ public final class IngestBenchmark {
         }
     }
 
-    public static void main(String[] args) throws Exception {
+    /**
+     * Exits the JVM either way: the embedded broker's threads would otherwise keep Maven's JVM alive
+     * after a failure, loading the machine the next run measures on.
+     */
+    public static void main(String[] args) {
+        try {
+            benchmark();
+        } catch (Throwable failure) {
+            failure.printStackTrace();
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+
+    private static void benchmark() throws Exception {
         String topic = "bench-" + System.currentTimeMillis();
         TestKafka.shared().createTopic(topic, 6);
         try (TestJwks jwks = new TestJwks()) {
@@ -95,7 +109,6 @@ public final class IngestBenchmark {
                 run(new IngestBenchmark(client, jwks), api, topic);
             }
         }
-        System.exit(0);
     }
 
     private static void run(IngestBenchmark bench, ApiProcess api, String topic) throws InterruptedException {
