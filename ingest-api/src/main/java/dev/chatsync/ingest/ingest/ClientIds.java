@@ -1,6 +1,5 @@
 package dev.chatsync.ingest.ingest;
 
-
 import dev.chatsync.ingest.problem.FieldViolation;
 
 /**
