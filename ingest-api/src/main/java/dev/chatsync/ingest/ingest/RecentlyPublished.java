@@ -1,9 +1,7 @@
 package dev.chatsync.ingest.ingest;
 
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.function.LongSupplier;
 
 import dev.chatsync.schemas.ConversationKey;
@@ -21,6 +19,8 @@ import dev.chatsync.schemas.ConversationKey;
  * recently used conversations go first) and by age.
  */
 final class RecentlyPublished {
+
+    private static final long EMPTY = 0;
 
     private final int maxWeight;
     private final long ttlMillis;
@@ -43,8 +43,8 @@ final class RecentlyPublished {
         }
         long oldest = clock.getAsLong() - ttlMillis;
         for (int i = 0; i < messageIds.length; i++) {
-            Entry entry = conversation.messages.get(messageIds[i]);
-            published[i] = entry != null && entry.fingerprint == fingerprints[i] && entry.rememberedAt >= oldest;
+            int slot = conversation.slotOf(idHash(messageIds[i]));
+            published[i] = slot >= 0 && conversation.fingerprint(slot) == fingerprints[i] && conversation.rememberedAt(slot) >= oldest;
         }
         return published;
     }
@@ -60,12 +60,7 @@ final class RecentlyPublished {
         if (offset <= conversation.deletedAt) {
             return;
         }
-        Entry known = conversation.messages.get(messageId);
-        if (known != null && known.offset >= offset) {
-            return;
-        }
-        conversation.messages.put(messageId, new Entry(fingerprint, offset, clock.getAsLong()));
-        if (known == null) {
+        if (conversation.put(idHash(messageId), fingerprint, offset, clock.getAsLong())) {
             weight++;
         }
         evict();
@@ -79,7 +74,7 @@ final class RecentlyPublished {
     synchronized void forget(ConversationKey key, long deletedAt) {
         Conversation old = conversations.remove(key);
         if (old != null) {
-            weight -= 1 + old.messages.size();
+            weight -= 1 + old.size;
         }
         conversations.put(key, new Conversation(Math.max(deletedAt, old == null ? -1 : old.deletedAt)));
         weight++;
@@ -93,20 +88,95 @@ final class RecentlyPublished {
     private void evict() {
         Iterator<Conversation> eldest = conversations.values().iterator();
         while (weight > maxWeight && eldest.hasNext()) {
-            weight -= 1 + eldest.next().messages.size();
+            weight -= 1 + eldest.next().size;
             eldest.remove();
         }
     }
 
+    /**
+     * 64 bits of FNV-1a over the message id. Two ids of one conversation would have to collide, and
+     * their messages carry the same fingerprint, for a message to be skipped wrongly.
+     */
+    private static long idHash(String messageId) {
+        long hash = 0xcbf29ce484222325L;
+        for (int i = 0; i < messageId.length(); i++) {
+            hash = (hash ^ messageId.charAt(i)) * 0x100000001b3L;
+        }
+        return hash == EMPTY ? 1 : hash;
+    }
+
+    /**
+     * A conversation's messages in one open-addressing table of longs, four per message (id hash,
+     * fingerprint, offset, time remembered): no objects per message. At ingest rates the cache turns
+     * over in seconds, and a map entry, a record and the retained id string per message made every
+     * young collection copy most of the cache (pauses of 6-12 ms every half second at 3,000 POST/s).
+     * Messages are never removed one by one, only with their conversation.
+     */
     private static final class Conversation {
+        private static final int LONGS_PER_SLOT = 4;
+
         final long deletedAt;
-        final Map<String, Entry> messages = new HashMap<>();
+        int size;
+        private long[] slots = new long[8 * LONGS_PER_SLOT];
 
         Conversation(long deletedAt) {
             this.deletedAt = deletedAt;
         }
-    }
 
-    private record Entry(long fingerprint, long offset, long rememberedAt) {
+        /** The slot holding the message, or -1. */
+        int slotOf(long idHash) {
+            int slot = probe(slots, idHash);
+            return slots[slot * LONGS_PER_SLOT] == idHash ? slot : -1;
+        }
+
+        long fingerprint(int slot) {
+            return slots[slot * LONGS_PER_SLOT + 1];
+        }
+
+        long rememberedAt(int slot) {
+            return slots[slot * LONGS_PER_SLOT + 3];
+        }
+
+        /** Remembers the message unless a later offset is known for it; true when it is new here. */
+        boolean put(long idHash, long fingerprint, long offset, long now) {
+            int slot = probe(slots, idHash);
+            int at = slot * LONGS_PER_SLOT;
+            boolean added = slots[at] == EMPTY;
+            if (!added && slots[at + 2] >= offset) {
+                return false;
+            }
+            slots[at] = idHash;
+            slots[at + 1] = fingerprint;
+            slots[at + 2] = offset;
+            slots[at + 3] = now;
+            if (added && ++size * 2 > capacity()) {
+                grow();
+            }
+            return added;
+        }
+
+        private int capacity() {
+            return slots.length / LONGS_PER_SLOT;
+        }
+
+        private void grow() {
+            long[] old = slots;
+            slots = new long[old.length * 2];
+            for (int at = 0; at < old.length; at += LONGS_PER_SLOT) {
+                if (old[at] != EMPTY) {
+                    System.arraycopy(old, at, slots, probe(slots, old[at]) * LONGS_PER_SLOT, LONGS_PER_SLOT);
+                }
+            }
+        }
+
+        /** The slot holding {@code idHash}, or the empty one where it would go (the table is never full). */
+        private static int probe(long[] slots, long idHash) {
+            int mask = slots.length / LONGS_PER_SLOT - 1;
+            int slot = (int) (idHash ^ (idHash >>> 32)) & mask;
+            while (slots[slot * LONGS_PER_SLOT] != EMPTY && slots[slot * LONGS_PER_SLOT] != idHash) {
+                slot = (slot + 1) & mask;
+            }
+            return slot;
+        }
     }
 }

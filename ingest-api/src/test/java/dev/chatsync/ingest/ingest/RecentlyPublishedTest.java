@@ -66,6 +66,24 @@ class RecentlyPublishedTest {
         assertThat(cache.published(new ConversationKey("user_0", "c"), ids("m0"), fps(0))).containsExactly(false);
     }
 
+    @Test
+    void aLongConversationKeepsEveryMessageApart() {
+        RecentlyPublished roomy = new RecentlyPublished(new DedupProperties(10_000, Duration.ofMinutes(10)), clock::get);
+        for (int m = 0; m < 500; m++) {
+            roomy.remember(ALICE, "msg-" + m, 1_000 + m, m);
+        }
+        assertThat(roomy.size()).isEqualTo(501);
+        for (int m = 0; m < 500; m++) {
+            assertThat(roomy.published(ALICE, ids("msg-" + m), fps(1_000 + m))).containsExactly(true);
+            assertThat(roomy.published(ALICE, ids("msg-" + m), fps(m))).containsExactly(false);
+        }
+        assertThat(roomy.published(ALICE, ids("msg-500"), fps(1_500))).containsExactly(false);
+        // remembered again at a later offset: replaced, not counted twice
+        roomy.remember(ALICE, "msg-7", 77, 600);
+        assertThat(roomy.size()).isEqualTo(501);
+        assertThat(roomy.published(ALICE, ids("msg-7"), fps(77))).containsExactly(true);
+    }
+
     private static String[] ids(String... ids) {
         return ids;
     }
