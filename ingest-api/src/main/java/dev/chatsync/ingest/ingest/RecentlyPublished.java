@@ -15,8 +15,10 @@ import dev.chatsync.schemas.ConversationKey;
  * <p>Entries are ordered by the Kafka offset that stored them (one conversation is one key, so one
  * partition), which makes concurrent requests safe: an acknowledgement older than what is known,
  * or older than the conversation's deletion, never overwrites it. A miss only costs a publish the
- * persister absorbs, so correctness never depends on this cache. Bounded by message count (least
- * recently used conversations go first) and by age.
+ * persister absorbs; a wrong hit would take two ids of one conversation with the same 64-bit hash
+ * and messages with the same fingerprint ({@code idHash}), and only the user who chose both ids
+ * could arrange that. Bounded by message count (least recently used conversations go first) and by
+ * age.
  */
 final class RecentlyPublished {
 
