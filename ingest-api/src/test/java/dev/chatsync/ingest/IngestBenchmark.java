@@ -123,10 +123,9 @@ public final class IngestBenchmark {
         Phase floorPhase = new Phase(api);
         Result floor = bench.closedLoop(MEASURE, () -> bench.newConversation(MESSAGES_PER_POST).toFloor());
         floor.print("POST the same bodies to the floor (security, filters, metrics, body read; no parsing, no Kafka)");
-        floorPhase.print(floor);
         // CPU adds up on a saturated machine: a POST costs at least the floor plus what the producer
         // and broker spent per record in the raw phase, whatever the API does in between.
-        double floorMicros = floorPhase.apiMicrosPerPost(floor);
+        double floorMicros = floorPhase.print(floor);
         double ceilingPerSecond = CORES * 1e6 / (floorMicros + MESSAGES_PER_POST * fresh.raw.cpuMicrosPerRecord());
         System.out.printf("  ceiling for any ingest path on this stack here: %d cores / (floor %.0f µs + %d x %.1f µs of producer and broker CPU per record) "
                         + "= %.0f POST/s = %.0f%% of the raw producer%n",
@@ -351,27 +350,27 @@ public final class IngestBenchmark {
 
         Phase(ApiProcess api) {
             this.api = api;
+            // scraped before the CPU readings and again after them, so the scrapes stay out of the phase's CPU
+            this.metrics = api.metrics();
             this.apiCpu = api.cpu();
             this.ownCpu = ownCpu();
-            this.metrics = api.metrics();
         }
 
-        void print(Result result) {
+        /** Prints the phase's figures; returns the API's CPU per accepted POST in µs. */
+        double print(Result result) {
+            Duration apiUsed = api.cpu().minus(apiCpu);
+            double ownCores = ownCpu().minus(ownCpu).toNanos() / (double) result.elapsedNanos;
             Map<String, Double> now = api.metrics();
             double publishes = delta(now, ACKS + "_count");
             double waited = delta(now, ACKS + "_sum");
-            double apiCores = api.cpu().minus(apiCpu).toNanos() / (double) result.elapsedNanos;
-            double ownCores = ownCpu().minus(ownCpu).toNanos() / (double) result.elapsedNanos;
+            long accepted = result.accepted.get();
+            double apiMicrosPerPost = accepted == 0 ? 0 : apiUsed.toNanos() / 1e3 / accepted;
             NavigableMap<Double, Double> posts = acceptedPosts(now);
             System.out.printf("  inside the API: p99 at most %s, p99.9 at most %s; waiting for Kafka's acknowledgement: mean %.2f ms over %.0f publishes%n",
                     percentile(posts, 0.99), percentile(posts, 0.999), publishes == 0 ? 0 : waited / publishes * 1e3, publishes);
             System.out.printf("  CPU: API %.2f cores = %.0f µs per POST; load generator + broker %.2f cores%n",
-                    apiCores, apiMicrosPerPost(result), ownCores);
-        }
-
-        double apiMicrosPerPost(Result result) {
-            long posts = result.accepted.get();
-            return posts == 0 ? 0 : api.cpu().minus(apiCpu).toNanos() / 1e3 / posts;
+                    apiUsed.toNanos() / (double) result.elapsedNanos, apiMicrosPerPost, ownCores);
+            return apiMicrosPerPost;
         }
 
         private double delta(Map<String, Double> now, String prefix) {

@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 final class KeepAliveClient implements AutoCloseable {
 
     private static final byte[] END_OF_HEAD = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final String CONTENT_LENGTH = "\r\ncontent-length:";
 
     private final InetSocketAddress server;
     private final String host;
@@ -189,11 +190,11 @@ final class KeepAliveClient implements AutoCloseable {
 
         /** From the lower-cased head. */
         private static int contentLength(String head) throws IOException {
-            int header = head.indexOf("\r\ncontent-length:");
+            int header = head.indexOf(CONTENT_LENGTH);
             if (header < 0) {
                 throw new IOException("a response without Content-Length: " + head);
             }
-            int from = header + "\r\ncontent-length:".length();
+            int from = header + CONTENT_LENGTH.length();
             int to = head.indexOf("\r\n", from);
             return Integer.parseInt(head.substring(from, to < 0 ? head.length() : to).trim());
         }

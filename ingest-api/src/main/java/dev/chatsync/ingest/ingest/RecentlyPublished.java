@@ -95,10 +95,7 @@ final class RecentlyPublished {
         }
     }
 
-    /**
-     * 64 bits of FNV-1a over the message id. Two ids of one conversation would have to collide, and
-     * their messages carry the same fingerprint, for a message to be skipped wrongly.
-     */
+    /** 64 bits of FNV-1a over the message id; 0 marks an empty slot, so it never is a hash. */
     private static long idHash(String messageId) {
         long hash = 0xcbf29ce484222325L;
         for (int i = 0; i < messageId.length(); i++) {
