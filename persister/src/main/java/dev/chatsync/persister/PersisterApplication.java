@@ -4,6 +4,8 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
+import dev.chatsync.events.EventsTopic;
+
 /**
  * The persister: consumes conversation events in batches and writes each batch to Postgres in one
  * transaction. Pipeline, top to bottom: {@code consume.EventsListener} → {@code decode.RecordDecoder}
@@ -11,7 +13,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
  * {@code deadletter.DeadLetters}) → Kafka offset commit by the container.
  */
 @SpringBootApplication
-@ConfigurationPropertiesScan
+@ConfigurationPropertiesScan(basePackageClasses = {PersisterApplication.class, EventsTopic.class})
 public class PersisterApplication {
 
     /**

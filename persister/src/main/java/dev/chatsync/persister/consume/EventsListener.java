@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
+import dev.chatsync.events.EventsTopic;
 import dev.chatsync.persister.decode.Decoded;
 import dev.chatsync.persister.decode.RecordDecoder;
 import dev.chatsync.persister.health.DatabaseWriteHealth;
@@ -31,14 +32,21 @@ class EventsListener {
     private final BatchWriter writer;
     private final DatabaseWriteHealth health;
     private final PersisterMetrics metrics;
+    private final String topic;
 
-    EventsListener(BatchWriter writer, DatabaseWriteHealth health, PersisterMetrics metrics) {
+    EventsListener(BatchWriter writer, DatabaseWriteHealth health, PersisterMetrics metrics, EventsTopic topic) {
         this.writer = writer;
         this.health = health;
         this.metrics = metrics;
+        this.topic = topic.topic();
     }
 
-    @KafkaListener(id = "persister", idIsGroup = false, topics = "${chatsync.events.topic:chat-sync.events}",
+    /** The topic the listener subscribes to, read by its annotation as {@code __listener.topic()}. */
+    public String topic() {
+        return topic;
+    }
+
+    @KafkaListener(id = "persister", idIsGroup = false, topics = "#{__listener.topic()}",
             containerFactory = ListenerConfiguration.CONTAINER_FACTORY, batch = "true")
     void onBatch(List<ConsumerRecord<String, byte[]>> records) {
         List<Decoded> batch = new ArrayList<>(records.size());

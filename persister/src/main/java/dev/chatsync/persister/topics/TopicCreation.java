@@ -6,7 +6,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
 
-import dev.chatsync.persister.EventsTopicProperties;
+import dev.chatsync.events.EventsTopic;
 import dev.chatsync.persister.PersisterProperties;
 import dev.chatsync.schemas.EventTopics;
 
@@ -19,12 +19,12 @@ import dev.chatsync.schemas.EventTopics;
 class TopicCreation {
 
     @Bean
-    NewTopic eventsTopic(EventsTopicProperties topic, PersisterProperties properties) {
+    NewTopic eventsTopic(EventsTopic topic, PersisterProperties properties) {
         return TopicBuilder.name(topic.topic()).partitions(properties.partitions()).build();
     }
 
     @Bean
-    NewTopic deadLetterTopic(EventsTopicProperties topic, PersisterProperties properties) {
+    NewTopic deadLetterTopic(EventsTopic topic, PersisterProperties properties) {
         return TopicBuilder.name(EventTopics.deadLetterOf(topic.topic())).partitions(properties.partitions()).build();
     }
 }

@@ -1,4 +1,4 @@
-package dev.chatsync.persister;
+package dev.chatsync.events;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -6,10 +6,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import dev.chatsync.schemas.EventTopics;
 
 /**
- * The events topic shared with ingest-api ({@code chatsync.events.*}).
+ * The topic both services share ({@code chatsync.events.*}): ingest-api publishes every
+ * ConversationEvent to it, the persister consumes it. Neither creates it in production.
  *
  * @param topic the topic of every ConversationEvent; its dead-letter topic is {@code <topic>.DLT}
  */
 @ConfigurationProperties("chatsync.events")
-public record EventsTopicProperties(@DefaultValue(EventTopics.EVENTS) String topic) {
+public record EventsTopic(@DefaultValue(EventTopics.EVENTS) String topic) {
 }
