@@ -23,6 +23,7 @@ import dev.chatsync.persister.fold.BatchFolder;
 import dev.chatsync.persister.fold.FoldedBatch;
 import dev.chatsync.persister.fold.FoldedBatch.Generation;
 import dev.chatsync.persister.fold.FoldedBatch.MessageVersion;
+import dev.chatsync.persister.topics.TopicIds;
 import dev.chatsync.persister.write.RateLimitCounts.UserDay;
 import dev.chatsync.schemas.ConversationKey;
 
