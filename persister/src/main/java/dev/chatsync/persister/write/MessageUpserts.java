@@ -20,10 +20,10 @@ import dev.chatsync.schemas.ConversationKey;
  */
 final class MessageUpserts {
 
-    /** What happened to a message of the round. */
-    enum Outcome { INSERTED, UPDATED }
+    /** How a message of the round was written; unchanged messages are not returned at all. */
+    enum WriteKind { INSERTED, UPDATED }
 
-    record Written(MessageVersion message, Outcome outcome) {
+    record Written(MessageVersion message, WriteKind kind) {
     }
 
     // "existing" and "fresh" partition the input by the statement's snapshot, so the UPDATE and the
@@ -95,7 +95,7 @@ final class MessageUpserts {
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     MessageVersion message = byIdentity.get(new Identity(rows.getLong(2), rows.getString(3)));
-                    written.add(new Written(message, "I".equals(rows.getString(1)) ? Outcome.INSERTED : Outcome.UPDATED));
+                    written.add(new Written(message, "I".equals(rows.getString(1)) ? WriteKind.INSERTED : WriteKind.UPDATED));
                 }
             }
         }
