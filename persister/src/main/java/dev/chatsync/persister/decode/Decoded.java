@@ -4,8 +4,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import dev.chatsync.schemas.event.ConversationEvent;
 
-/** A consumed record after decoding: an event to write, or poison for the dead-letter topic. */
-public sealed interface Decoded permits Decoded.Event, Decoded.Poison {
+/** A consumed record after decoding: an event to write, or a dead letter for the dead-letter topic. */
+public sealed interface Decoded permits Decoded.Event, Decoded.DeadLetter {
 
     ConsumerRecord<String, byte[]> record();
 
@@ -13,6 +13,6 @@ public sealed interface Decoded permits Decoded.Event, Decoded.Poison {
     }
 
     /** @param reason why it can never be written; becomes the dead-letter headers */
-    record Poison(ConsumerRecord<String, byte[]> record, Exception reason) implements Decoded {
+    record DeadLetter(ConsumerRecord<String, byte[]> record, Exception reason) implements Decoded {
     }
 }

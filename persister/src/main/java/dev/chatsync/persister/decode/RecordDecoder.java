@@ -9,7 +9,7 @@ import dev.chatsync.schemas.serde.ConversationEventDeserializer;
 
 /**
  * Decodes raw record values here rather than in the consumer: a deserializer failure inside
- * {@code poll()} would stall the partition, whereas a {@link Decoded.Poison} simply goes to the
+ * {@code poll()} would stall the partition, whereas a {@link Decoded.DeadLetter} simply goes to the
  * dead-letter topic with the rest of its batch. Only structural checks live here; whether text can
  * be stored (NUL characters, broken surrogates) is left to the database, whose verdict
  * {@code BatchWriter} turns into dead letters by bisecting.
@@ -25,7 +25,7 @@ public final class RecordDecoder {
         try {
             return new Decoded.Event(record, validated(record));
         } catch (SerializationException | InvalidEventException e) {
-            return new Decoded.Poison(record, e);
+            return new Decoded.DeadLetter(record, e);
         }
     }
 

@@ -11,9 +11,4 @@ package dev.chatsync.persister.write;
  * @param alreadyApplied records below the partition's stored position, skipped
  */
 public record BatchResult(int inserted, int updated, int unchanged, int deleted, int deadLettered, int alreadyApplied) {
-
-    /** Rows a transaction inserted or changed in messages. */
-    public int messagesWritten() {
-        return inserted + updated;
-    }
 }

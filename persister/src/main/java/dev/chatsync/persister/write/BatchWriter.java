@@ -17,12 +17,15 @@ import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.stereotype.Component;
 
-import dev.chatsync.persister.deadletter.DeadLetters;
+import dev.chatsync.persister.deadletter.DeadLetterPublisher;
 import dev.chatsync.persister.decode.Decoded;
 import dev.chatsync.persister.fold.BatchFolder;
 import dev.chatsync.persister.fold.FoldedBatch;
 import dev.chatsync.persister.fold.FoldedBatch.Generation;
 import dev.chatsync.persister.fold.FoldedBatch.MessageVersion;
+import dev.chatsync.persister.topics.TopicIds;
+import dev.chatsync.persister.write.MessageUpserts.WriteKind;
+import dev.chatsync.persister.write.MessageUpserts.Written;
 import dev.chatsync.persister.write.RateLimitCounts.UserDay;
 import dev.chatsync.schemas.ConversationKey;
 
@@ -37,12 +40,12 @@ public class BatchWriter {
 
     private final DataSource dataSource;
     private final TopicIds topicIds;
-    private final DeadLetters deadLetters;
+    private final DeadLetterPublisher deadLetterPublisher;
 
-    BatchWriter(DataSource dataSource, TopicIds topicIds, DeadLetters deadLetters) {
+    BatchWriter(DataSource dataSource, TopicIds topicIds, DeadLetterPublisher deadLetterPublisher) {
         this.dataSource = dataSource;
         this.topicIds = topicIds;
-        this.deadLetters = deadLetters;
+        this.deadLetterPublisher = deadLetterPublisher;
     }
 
     /**
@@ -89,23 +92,23 @@ public class BatchWriter {
         }
         Map<Integer, Long> applied = KafkaOffsets.lock(connection, topicId, topic, new TreeSet<>(nextOffsets.keySet()));
 
-        Outcome outcome = new Outcome();
+        BatchTally tally = new BatchTally();
         List<Decoded.Event> events = new ArrayList<>(batch.size());
         for (Decoded decoded : batch) {
             ConsumerRecord<String, byte[]> record = decoded.record();
             if (record.offset() < applied.getOrDefault(record.partition(), 0L)) {
-                outcome.alreadyApplied++;
-            } else if (decoded instanceof Decoded.Poison poison) {
-                outcome.rejected.add(poison);
+                tally.alreadyApplied++;
+            } else if (decoded instanceof Decoded.DeadLetter deadLetter) {
+                tally.deadLetters.add(deadLetter);
             } else {
                 events.add((Decoded.Event) decoded);
             }
         }
-        applyBisecting(connection, events, outcome);
+        applyBisecting(connection, events, tally);
         KafkaOffsets.advance(connection, topicId, nextOffsets);
         // Before the commit: a crash in between publishes a dead letter twice, never loses one.
-        deadLetters.publish(outcome.rejected);
-        return outcome.result();
+        deadLetterPublisher.publish(tally.deadLetters);
+        return tally.result();
     }
 
     /**
@@ -113,54 +116,54 @@ public class BatchWriter {
      * records are found, dead-letters those and applies the rest. Halves apply in order, so the
      * result equals applying the surviving events one by one.
      */
-    private void applyBisecting(Connection connection, List<Decoded.Event> events, Outcome outcome) throws SQLException {
+    private void applyBisecting(Connection connection, List<Decoded.Event> events, BatchTally tally) throws SQLException {
         if (events.isEmpty()) {
             return;
         }
         Savepoint savepoint = connection.setSavepoint();
         try {
-            Outcome attempt = apply(connection, events);
+            BatchTally attempt = apply(connection, events);
             connection.releaseSavepoint(savepoint);
-            outcome.add(attempt);
+            tally.add(attempt);
         } catch (SQLException e) {
             PermanentDataException refused = DatabaseFailures.permanentOrThrow(e);
             connection.rollback(savepoint);
             if (events.size() == 1) {
-                outcome.rejected.add(new Decoded.Poison(events.get(0).record(), refused.sqlException()));
+                tally.deadLetters.add(new Decoded.DeadLetter(events.get(0).record(), refused.sqlException()));
             } else {
                 int half = events.size() / 2;
-                applyBisecting(connection, events.subList(0, half), outcome);
-                applyBisecting(connection, events.subList(half, events.size()), outcome);
+                applyBisecting(connection, events.subList(0, half), tally);
+                applyBisecting(connection, events.subList(half, events.size()), tally);
             }
         }
     }
 
-    private static Outcome apply(Connection connection, List<Decoded.Event> events) throws SQLException {
+    private static BatchTally apply(Connection connection, List<Decoded.Event> events) throws SQLException {
         FoldedBatch folded = BatchFolder.fold(events.stream().map(Decoded.Event::event).toList());
-        Outcome outcome = new Outcome();
+        BatchTally tally = new BatchTally();
         SortedMap<UserDay, Integer> newUserMessages = new TreeMap<>();
         UserUpserts.upsert(connection, folded.userIds());
         for (Generation generation : folded.generations()) {
-            outcome.deleted += ConversationDeletes.delete(connection, generation.deletes());
+            tally.deleted += ConversationDeletes.delete(connection, generation.deletes());
             Map<ConversationKey, Long> conversationIds = ConversationUpserts.upsert(connection, generation.conversations());
             for (List<MessageVersion> round : generation.messageRounds()) {
-                List<MessageUpserts.Written> written = MessageUpserts.upsert(connection, round, conversationIds);
-                for (MessageUpserts.Written w : written) {
-                    if (w.outcome() == MessageUpserts.Outcome.UPDATED) {
-                        outcome.updated++;
+                List<Written> written = MessageUpserts.upsert(connection, round, conversationIds);
+                for (Written w : written) {
+                    if (w.kind() == WriteKind.UPDATED) {
+                        tally.updated++;
                         continue;
                     }
-                    outcome.inserted++;
+                    tally.inserted++;
                     if ("user".equals(w.message().role())) {
                         UserDay day = new UserDay(w.message().conversation().userId(), w.message().acceptedAt().atOffset(ZoneOffset.UTC).toLocalDate());
                         newUserMessages.merge(day, 1, Integer::sum);
                     }
                 }
-                outcome.unchanged += round.size() - written.size();
+                tally.unchanged += round.size() - written.size();
             }
         }
         RateLimitCounts.add(connection, newUserMessages);
-        return outcome;
+        return tally;
     }
 
     private static void rollbackQuietly(Connection connection, Exception cause) {
@@ -172,25 +175,25 @@ public class BatchWriter {
         }
     }
 
-    /** Counts of one batch as it is being written. */
-    private static final class Outcome {
+    /** Counts and dead letters of one batch while it is being written; {@link #result()} freezes them. */
+    private static final class BatchTally {
         private int inserted;
         private int updated;
         private int unchanged;
         private int deleted;
         private int alreadyApplied;
-        private final List<Decoded.Poison> rejected = new ArrayList<>();
+        private final List<Decoded.DeadLetter> deadLetters = new ArrayList<>();
 
-        void add(Outcome other) {
+        void add(BatchTally other) {
             inserted += other.inserted;
             updated += other.updated;
             unchanged += other.unchanged;
             deleted += other.deleted;
-            rejected.addAll(other.rejected);
+            deadLetters.addAll(other.deadLetters);
         }
 
         BatchResult result() {
-            return new BatchResult(inserted, updated, unchanged, deleted, rejected.size(), alreadyApplied);
+            return new BatchResult(inserted, updated, unchanged, deleted, deadLetters.size(), alreadyApplied);
         }
     }
 }

@@ -25,7 +25,11 @@ final class ConversationUpserts {
     // partition's kafka_offsets lock and a conversation lives on one partition.
     private static final String SQL = """
             WITH input AS (
-                SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::int8[], ?::int8[]) WITH ORDINALITY
+                SELECT user_id, conversation_id, persona_id, title,
+                       timestamptz 'epoch' + created_ms * interval '1 millisecond' AS created_at,
+                       timestamptz 'epoch' + updated_ms * interval '1 millisecond' AS updated_at,
+                       ord
+                FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::int8[], ?::int8[]) WITH ORDINALITY
                     AS i(user_id, conversation_id, persona_id, title, created_ms, updated_ms, ord)
             ), existing AS (
                 SELECT c.id, c.persona_id AS old_persona_id, c.title AS old_title, i.*
@@ -34,13 +38,13 @@ final class ConversationUpserts {
                 UPDATE conversations c
                 SET persona_id = e.persona_id,
                     title = COALESCE(e.title, c.title),
-                    updated_at = GREATEST(c.updated_at, %2$s)
+                    updated_at = GREATEST(c.updated_at, e.updated_at)
                 FROM existing e
                 WHERE c.id = e.id
                   AND (e.old_persona_id <> e.persona_id OR e.old_title IS DISTINCT FROM COALESCE(e.title, e.old_title))
             ), inserted AS (
                 INSERT INTO conversations (user_id, conversation_id, persona_id, title, created_at, updated_at)
-                SELECT user_id, conversation_id, persona_id, title, %1$s, %2$s FROM input i
+                SELECT user_id, conversation_id, persona_id, title, created_at, updated_at FROM input i
                 WHERE NOT EXISTS (SELECT 1 FROM existing e WHERE e.ord = i.ord)
                 ORDER BY ord
                 RETURNING id, user_id, conversation_id
@@ -48,7 +52,7 @@ final class ConversationUpserts {
             SELECT id, user_id, conversation_id FROM existing
             UNION ALL
             SELECT id, user_id, conversation_id FROM inserted
-            """.formatted(PgArrays.timestamp("created_ms"), PgArrays.timestamp("updated_ms"));
+            """;
 
     private ConversationUpserts() {
     }
@@ -64,8 +68,8 @@ final class ConversationUpserts {
             statement.setArray(2, PgArrays.text(connection, changes, c -> c.key().conversationId()));
             statement.setArray(3, PgArrays.text(connection, changes, ConversationChange::personaId));
             statement.setArray(4, PgArrays.text(connection, changes, ConversationChange::title));
-            statement.setArray(5, PgArrays.millis(connection, changes, ConversationChange::createdAt));
-            statement.setArray(6, PgArrays.millis(connection, changes, ConversationChange::updatedAt));
+            statement.setArray(5, PgArrays.epochMillis(connection, changes, ConversationChange::createdAt));
+            statement.setArray(6, PgArrays.epochMillis(connection, changes, ConversationChange::updatedAt));
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     ids.put(new ConversationKey(rows.getString(2), rows.getString(3)), rows.getLong(1));

@@ -4,9 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.SortedSet;
@@ -42,7 +40,7 @@ final class KafkaOffsets {
         try (PreparedStatement statement = connection.prepareStatement(LOCK)) {
             statement.setObject(1, topicId);
             statement.setString(2, topic);
-            statement.setArray(3, connection.createArrayOf("int4", partitions.toArray(Integer[]::new)));
+            statement.setArray(3, PgArrays.int4(connection, partitions, partition -> partition));
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     next.put(rows.getInt(1), rows.getLong(2));
@@ -53,10 +51,9 @@ final class KafkaOffsets {
     }
 
     static void advance(Connection connection, UUID topicId, SortedMap<Integer, Long> nextOffsets) throws SQLException {
-        List<Map.Entry<Integer, Long>> rows = new ArrayList<>(nextOffsets.entrySet());
         try (PreparedStatement statement = connection.prepareStatement(ADVANCE)) {
-            statement.setArray(1, PgArrays.int4(connection, rows, Map.Entry::getKey));
-            statement.setArray(2, connection.createArrayOf("int8", rows.stream().map(Map.Entry::getValue).toArray(Long[]::new)));
+            statement.setArray(1, PgArrays.int4(connection, nextOffsets.entrySet(), Map.Entry::getKey));
+            statement.setArray(2, PgArrays.int8(connection, nextOffsets.entrySet(), Map.Entry::getValue));
             statement.setObject(3, topicId);
             statement.executeUpdate();
         }

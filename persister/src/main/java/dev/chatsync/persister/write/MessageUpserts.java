@@ -20,10 +20,10 @@ import dev.chatsync.schemas.ConversationKey;
  */
 final class MessageUpserts {
 
-    /** What happened to a message of the round. */
-    enum Outcome { INSERTED, UPDATED }
+    /** How a message of the round was written; unchanged messages are not returned at all. */
+    enum WriteKind { INSERTED, UPDATED }
 
-    record Written(MessageVersion message, Outcome outcome) {
+    record Written(MessageVersion message, WriteKind kind) {
     }
 
     // "existing" and "fresh" partition the input by the statement's snapshot, so the UPDATE and the
@@ -32,7 +32,11 @@ final class MessageUpserts {
     // row lock, and a conversation lives on one partition.
     private static final String SQL = """
             WITH input AS (
-                SELECT * FROM unnest(?::int8[], ?::text[], ?::text[], ?::text[], ?::int8[], ?::int8[]) WITH ORDINALITY
+                SELECT conversation_pk, message_id, role, content,
+                       timestamptz 'epoch' + created_ms * interval '1 millisecond' AS created_at,
+                       timestamptz 'epoch' + accepted_ms * interval '1 millisecond' AS accepted_at,
+                       ord
+                FROM unnest(?::int8[], ?::text[], ?::text[], ?::text[], ?::int8[], ?::int8[]) WITH ORDINALITY
                     AS i(conversation_pk, message_id, role, content, created_ms, accepted_ms, ord)
             ), changed AS (
                 SELECT i.*, m.revision AS old_revision, m.role AS old_role, m.content AS old_content, m.updated_at AS old_updated_at
@@ -43,28 +47,28 @@ final class MessageUpserts {
                 WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.conversation_pk = i.conversation_pk AND m.message_id = i.message_id)
             ), revised AS (
                 INSERT INTO message_revisions (conversation_pk, message_id, revision, role, content, stored_at, replaced_at)
-                SELECT conversation_pk, message_id, old_revision, old_role, old_content, old_updated_at, %1$s FROM changed
+                SELECT conversation_pk, message_id, old_revision, old_role, old_content, old_updated_at, accepted_at FROM changed
             ), updated AS (
                 UPDATE messages m
-                SET role = ch.role, content = ch.content, revision = ch.old_revision + 1, updated_at = %1$s
+                SET role = ch.role, content = ch.content, revision = ch.old_revision + 1, updated_at = ch.accepted_at
                 FROM changed ch
                 WHERE m.conversation_pk = ch.conversation_pk AND m.message_id = ch.message_id
                 RETURNING m.conversation_pk, m.message_id
             ), inserted AS (
                 INSERT INTO messages (conversation_pk, message_id, role, content, created_at, updated_at)
-                SELECT conversation_pk, message_id, role, content, %2$s, %1$s FROM fresh ORDER BY ord
+                SELECT conversation_pk, message_id, role, content, created_at, accepted_at FROM fresh ORDER BY ord
                 RETURNING conversation_pk, message_id
             ), touched AS (
                 UPDATE conversations c SET updated_at = t.at
-                FROM (SELECT conversation_pk, %3$s AS at
-                      FROM (SELECT conversation_pk, accepted_ms FROM changed UNION ALL SELECT conversation_pk, accepted_ms FROM fresh) x
+                FROM (SELECT conversation_pk, max(accepted_at) AS at
+                      FROM (SELECT conversation_pk, accepted_at FROM changed UNION ALL SELECT conversation_pk, accepted_at FROM fresh) x
                       GROUP BY conversation_pk) t
                 WHERE c.id = t.conversation_pk AND c.updated_at < t.at
             )
             SELECT 'U', conversation_pk, message_id FROM updated
             UNION ALL
             SELECT 'I', conversation_pk, message_id FROM inserted
-            """.formatted(PgArrays.timestamp("accepted_ms"), PgArrays.timestamp("created_ms"), PgArrays.timestamp("max(accepted_ms)"));
+            """;
 
     private record Identity(long conversationPk, String messageId) {
     }
@@ -86,16 +90,16 @@ final class MessageUpserts {
         }
         List<Written> written = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement(SQL)) {
-            statement.setArray(1, connection.createArrayOf("int8", pks.toArray(Long[]::new)));
+            statement.setArray(1, PgArrays.int8(connection, pks, pk -> pk));
             statement.setArray(2, PgArrays.text(connection, round, MessageVersion::messageId));
             statement.setArray(3, PgArrays.text(connection, round, MessageVersion::role));
             statement.setArray(4, PgArrays.text(connection, round, MessageVersion::content));
-            statement.setArray(5, PgArrays.millis(connection, round, MessageVersion::createdAt));
-            statement.setArray(6, PgArrays.millis(connection, round, MessageVersion::acceptedAt));
+            statement.setArray(5, PgArrays.epochMillis(connection, round, MessageVersion::createdAt));
+            statement.setArray(6, PgArrays.epochMillis(connection, round, MessageVersion::acceptedAt));
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     MessageVersion message = byIdentity.get(new Identity(rows.getLong(2), rows.getString(3)));
-                    written.add(new Written(message, "I".equals(rows.getString(1)) ? Outcome.INSERTED : Outcome.UPDATED));
+                    written.add(new Written(message, "I".equals(rows.getString(1)) ? WriteKind.INSERTED : WriteKind.UPDATED));
                 }
             }
         }

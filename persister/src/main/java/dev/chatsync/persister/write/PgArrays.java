@@ -4,7 +4,7 @@ import java.sql.Array;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.List;
+import java.util.Collection;
 import java.util.function.Function;
 
 /**
@@ -13,23 +13,27 @@ import java.util.function.Function;
  */
 final class PgArrays {
 
-    /** SQL turning a bound epoch-milliseconds value into timestamptz, exactly (no floating point). */
-    static String timestamp(String millisColumn) {
-        return "(timestamptz 'epoch' + " + millisColumn + " * interval '1 millisecond')";
-    }
-
     private PgArrays() {
     }
 
-    static <T> Array text(Connection connection, List<T> rows, Function<T, String> column) throws SQLException {
+    static <T> Array text(Connection connection, Collection<T> rows, Function<T, String> column) throws SQLException {
         return connection.createArrayOf("text", rows.stream().map(column).toArray(String[]::new));
     }
 
-    static <T> Array millis(Connection connection, List<T> rows, Function<T, Instant> column) throws SQLException {
-        return connection.createArrayOf("int8", rows.stream().map(row -> column.apply(row).toEpochMilli()).toArray(Long[]::new));
+    static <T> Array int4(Connection connection, Collection<T> rows, Function<T, Integer> column) throws SQLException {
+        return connection.createArrayOf("int4", rows.stream().map(column).toArray(Integer[]::new));
     }
 
-    static <T> Array int4(Connection connection, List<T> rows, Function<T, Integer> column) throws SQLException {
-        return connection.createArrayOf("int4", rows.stream().map(column).toArray(Integer[]::new));
+    static <T> Array int8(Connection connection, Collection<T> rows, Function<T, Long> column) throws SQLException {
+        return connection.createArrayOf("int8", rows.stream().map(column).toArray(Long[]::new));
+    }
+
+    /**
+     * Times as int8 epoch milliseconds, the precision events carry; the statement's input CTE turns them
+     * into timestamptz with {@code timestamptz 'epoch' + ms * interval '1 millisecond'}, which is exact,
+     * where {@code to_timestamp(seconds)} would round through floating-point seconds.
+     */
+    static <T> Array epochMillis(Connection connection, Collection<T> rows, Function<T, Instant> column) throws SQLException {
+        return int8(connection, rows, row -> column.apply(row).toEpochMilli());
     }
 }

@@ -4,9 +4,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 
 /** Adds newly stored user messages to rate_limits, per user and UTC day, once per batch. */
@@ -34,7 +33,7 @@ final class RateLimitCounts {
         if (newUserMessages.isEmpty()) {
             return;
         }
-        List<Map.Entry<UserDay, Integer>> rows = new ArrayList<>(newUserMessages.entrySet());
+        Set<Map.Entry<UserDay, Integer>> rows = newUserMessages.entrySet();
         try (PreparedStatement statement = connection.prepareStatement(SQL)) {
             statement.setArray(1, PgArrays.text(connection, rows, row -> row.getKey().userId()));
             statement.setArray(2, PgArrays.text(connection, rows, row -> row.getKey().day().toString()));

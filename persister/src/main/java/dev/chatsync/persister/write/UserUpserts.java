@@ -3,7 +3,6 @@ package dev.chatsync.persister.write;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.util.List;
 import java.util.SortedSet;
 
 /** Creates the users a batch names, so every foreign key to users holds; existing users are not touched. */
@@ -27,7 +26,7 @@ final class UserUpserts {
             return;
         }
         try (PreparedStatement statement = connection.prepareStatement(SQL)) {
-            statement.setArray(1, PgArrays.text(connection, List.copyOf(userIds), id -> id));
+            statement.setArray(1, PgArrays.text(connection, userIds, id -> id));
             statement.executeUpdate();
         }
     }

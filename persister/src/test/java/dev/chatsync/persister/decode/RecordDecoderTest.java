@@ -25,24 +25,24 @@ class RecordDecoderTest {
     }
 
     @Test
-    void undecodableBytesArePoison() {
+    void undecodableBytesAreADeadLetter() {
         Decoded decoded = RecordDecoder.decode(record("user_1/c1", "garbage".getBytes(StandardCharsets.UTF_8)));
 
-        assertThat(decoded).isInstanceOfSatisfying(Decoded.Poison.class,
-                poison -> assertThat(poison.reason()).isInstanceOf(SerializationException.class));
+        assertThat(decoded).isInstanceOfSatisfying(Decoded.DeadLetter.class,
+                deadLetter -> assertThat(deadLetter.reason()).isInstanceOf(SerializationException.class));
     }
 
     @Test
-    void anEventUnderAnotherConversationsKeyIsPoison() {
-        assertThat(RecordDecoder.decode(record("user_1/other", EVENT))).isInstanceOfSatisfying(Decoded.Poison.class,
-                poison -> assertThat(poison.reason()).isInstanceOf(InvalidEventException.class).hasMessageContaining("user_1/other"));
-        assertThat(RecordDecoder.decode(record(null, EVENT))).isInstanceOf(Decoded.Poison.class);
+    void anEventUnderAnotherConversationsKeyIsADeadLetter() {
+        assertThat(RecordDecoder.decode(record("user_1/other", EVENT))).isInstanceOfSatisfying(Decoded.DeadLetter.class,
+                deadLetter -> assertThat(deadLetter.reason()).isInstanceOf(InvalidEventException.class).hasMessageContaining("user_1/other"));
+        assertThat(RecordDecoder.decode(record(null, EVENT))).isInstanceOf(Decoded.DeadLetter.class);
     }
 
     @Test
-    void aTombstoneIsPoison() {
-        assertThat(RecordDecoder.decode(record("user_1/c1", null))).isInstanceOfSatisfying(Decoded.Poison.class,
-                poison -> assertThat(poison.reason()).hasMessageContaining("tombstone"));
+    void aTombstoneIsADeadLetter() {
+        assertThat(RecordDecoder.decode(record("user_1/c1", null))).isInstanceOfSatisfying(Decoded.DeadLetter.class,
+                deadLetter -> assertThat(deadLetter.reason()).hasMessageContaining("tombstone"));
     }
 
     private static ConsumerRecord<String, byte[]> record(String key, byte[] value) {

@@ -19,11 +19,13 @@ import org.junit.jupiter.api.Test;
 
 import dev.chatsync.persister.RunningPersister;
 import dev.chatsync.persister.Tables;
+import dev.chatsync.persister.TestEvents;
 import dev.chatsync.persister.decode.Decoded;
 import dev.chatsync.persister.decode.RecordDecoder;
 import dev.chatsync.schemas.ConversationKey;
 import dev.chatsync.schemas.EventTopics;
 import dev.chatsync.schemas.event.ConversationEvent;
+import dev.chatsync.schemas.event.MessageUpserted;
 import dev.chatsync.schemas.serde.ConversationEventCodec;
 import dev.chatsync.testsupport.TestKafka;
 import dev.chatsync.testsupport.TestPostgres;
@@ -128,6 +130,23 @@ class BatchWriterIT {
     }
 
     @Test
+    void eventTimesAreStoredToTheMillisecondInEveryTimestampColumn() {
+        ConversationEvent first = message("u-times", "c1", "m1", user, "v1", 1);
+        ((MessageUpserted) first.getPayload()).setCreatedAt(TestEvents.ACCEPTED_AT.minusSeconds(60));
+        writer.write(batch(first));
+        writer.write(batch(message("u-times", "c1", "m1", user, "v2", 2)));
+
+        assertThat(Tables.rows(database, "SELECT " + utc("c.created_at") + ", " + utc("c.updated_at") + " FROM conversations c WHERE c.user_id = 'u-times'"))
+                .containsExactly("2026-11-24T10:15:31.123000|2026-11-24T10:15:32.123000");
+        assertThat(Tables.rows(database, "SELECT " + utc("m.created_at") + ", " + utc("m.updated_at")
+                + " FROM messages m JOIN conversations c ON c.id = m.conversation_pk WHERE c.user_id = 'u-times'"))
+                .containsExactly("2026-11-24T10:14:30.123000|2026-11-24T10:15:32.123000");
+        assertThat(Tables.rows(database, "SELECT " + utc("r.stored_at") + ", " + utc("r.replaced_at")
+                + " FROM message_revisions r JOIN conversations c ON c.id = r.conversation_pk WHERE c.user_id = 'u-times'"))
+                .containsExactly("2026-11-24T10:15:31.123000|2026-11-24T10:15:32.123000");
+    }
+
+    @Test
     void redeliveredBatchChangesNothing() {
         List<Decoded> batch = batch(
                 message("u-redeliver", "c1", "m1", user, "v1", 1),
@@ -152,6 +171,10 @@ class BatchWriterIT {
 
         assertThat(result.deadLettered()).isEqualTo(1);
         assertThat(messagesOf("u-nul")).containsExactly("c1|m1|fine|1", "c1|m3|fine too|1");
+    }
+
+    private static String utc(String column) {
+        return "to_char(" + column + " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US')";
     }
 
     private static List<String> messagesOf(String userId) {

@@ -29,27 +29,27 @@ import dev.chatsync.testsupport.TestKafka;
 import dev.chatsync.testsupport.TestPostgres;
 
 /** Records that can never be written go to the dead-letter topic with their reason; the rest is stored. */
-class PoisonRecordIT {
+class DeadLetterIT {
 
     @Test
     void garbageAndUnstorableTextAreDeadLetteredAndTheRecordsAfterThemPersisted() throws Exception {
-        String topic = "poison-" + UUID.randomUUID();
+        String topic = "dead-letter-" + UUID.randomUUID();
         TestKafka.shared().createTopic(topic, 1);
-        TestPostgres.Database database = TestPostgres.shared().newDatabase("poison");
+        TestPostgres.Database database = TestPostgres.shared().newDatabase("dead_letter");
         byte[] garbage = "definitely not avro".getBytes(StandardCharsets.UTF_8);
         try (TestEventsProducer producer = new TestEventsProducer(TestKafka.shared().bootstrapServers(), topic)) {
-            producer.send(List.of(message("user_p", "c1", "m1", MessageRole.user, "before the poison")));
+            producer.send(List.of(message("user_p", "c1", "m1", MessageRole.user, "before the dead letters")));
             producer.sendAndWait("user_p/c1", garbage);
             producer.send(List.of(
                     message("user_p", "c1", "m2", MessageRole.user, "NUL \u0000 cannot be stored"),
-                    message("user_p", "c1", "m3", MessageRole.user, "after the poison"),
+                    message("user_p", "c1", "m3", MessageRole.user, "after the dead letters"),
                     message("user_p", "c1", "m4", MessageRole.assistant, "still after")));
         }
 
         // create-topics: the persister creates the missing dead-letter topic itself
-        try (RunningPersister persister = RunningPersister.start(database.databaseUrl(), topic, "poison",
+        try (RunningPersister persister = RunningPersister.start(database.databaseUrl(), topic, "dead-letter",
                 "chatsync.persister.create-topics=true", "chatsync.persister.partitions=1")) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> KafkaGroups.caughtUp("poison", topic));
+            await().atMost(Duration.ofSeconds(30)).until(() -> KafkaGroups.caughtUp("dead-letter", topic));
         }
 
         assertThat(Tables.rows(database, "SELECT message_id FROM messages ORDER BY seq")).containsExactly("m1", "m3", "m4");

@@ -11,26 +11,26 @@ import dev.chatsync.persister.decode.Decoded;
 import dev.chatsync.schemas.EventTopics;
 
 /**
- * Publishes records that can never be written to {@code <topic>.DLT}, with the original bytes and
- * Spring Kafka's standard headers (kafka_dlt-exception-fqcn, -message, -stacktrace,
+ * Publishes dead letters, records that can never be written, to {@code <topic>.DLT}, with the original
+ * bytes and Spring Kafka's standard headers (kafka_dlt-exception-fqcn, -message, -stacktrace,
  * kafka_dlt-original-topic, -partition, -offset). Waits for the broker's acknowledgement and throws if
  * it does not come, so the batch is retried instead of committed without its dead letters.
  */
 @Component
-public class DeadLetters {
+public class DeadLetterPublisher {
 
     private final DeadLetterPublishingRecoverer recoverer;
 
-    DeadLetters(KafkaOperations<?, ?> template) {
+    DeadLetterPublisher(KafkaOperations<?, ?> template) {
         // Partition -1: the producer picks it from the key, so the DLT may have any number of partitions.
         this.recoverer = new DeadLetterPublishingRecoverer(template,
                 (record, exception) -> new TopicPartition(EventTopics.deadLetterOf(record.topic()), -1));
         this.recoverer.setFailIfSendResultIsError(true);
     }
 
-    public void publish(List<Decoded.Poison> rejected) {
-        for (Decoded.Poison poison : rejected) {
-            recoverer.accept(poison.record(), null, poison.reason());
+    public void publish(List<Decoded.DeadLetter> deadLetters) {
+        for (Decoded.DeadLetter deadLetter : deadLetters) {
+            recoverer.accept(deadLetter.record(), null, deadLetter.reason());
         }
     }
 }

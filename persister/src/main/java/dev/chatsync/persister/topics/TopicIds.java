@@ -1,4 +1,4 @@
-package dev.chatsync.persister.write;
+package dev.chatsync.persister.topics;
 
 import java.util.Map;
 import java.util.UUID;
@@ -13,7 +13,7 @@ import org.springframework.stereotype.Component;
  * topic deleted and re-created under the same name restarts at offset 0 with a new id.
  */
 @Component
-class TopicIds {
+public class TopicIds {
 
     private final KafkaAdmin admin;
     private final Map<String, UUID> ids = new ConcurrentHashMap<>();
@@ -22,7 +22,7 @@ class TopicIds {
         this.admin = admin;
     }
 
-    UUID idOf(String topic) {
+    public UUID idOf(String topic) {
         return ids.computeIfAbsent(topic, name -> {
             Uuid id = admin.describeTopics(name).get(name).topicId();
             return new UUID(id.getMostSignificantBits(), id.getLeastSignificantBits());
