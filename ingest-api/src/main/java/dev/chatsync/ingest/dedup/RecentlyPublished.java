@@ -1,8 +1,11 @@
-package dev.chatsync.ingest.ingest;
+package dev.chatsync.ingest.dedup;
 
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.function.LongSupplier;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.stereotype.Component;
 
 import dev.chatsync.schemas.ConversationKey;
 
@@ -20,7 +23,8 @@ import dev.chatsync.schemas.ConversationKey;
  * could arrange that. Bounded by message count (least recently used conversations go first) and by
  * age.
  */
-final class RecentlyPublished {
+@Component
+public final class RecentlyPublished {
 
     private static final long EMPTY = 0;
 
@@ -30,6 +34,11 @@ final class RecentlyPublished {
     private final LinkedHashMap<ConversationKey, Conversation> conversations = new LinkedHashMap<>(1024, 0.75f, true);
     private long weight;
 
+    @Autowired
+    public RecentlyPublished(DedupProperties properties) {
+        this(properties, System::currentTimeMillis);
+    }
+
     RecentlyPublished(DedupProperties properties, LongSupplier clockMillis) {
         this.maxWeight = Math.max(1, properties.maxMessages());
         this.ttlMillis = properties.ttl().toMillis();
@@ -37,7 +46,7 @@ final class RecentlyPublished {
     }
 
     /** For each message, whether it was published with this fingerprint and is still trusted. */
-    synchronized boolean[] published(ConversationKey key, String[] messageIds, long[] fingerprints) {
+    public synchronized boolean[] published(ConversationKey key, String[] messageIds, long[] fingerprints) {
         boolean[] published = new boolean[messageIds.length];
         Conversation conversation = conversations.get(key);
         if (conversation == null) {
@@ -52,7 +61,7 @@ final class RecentlyPublished {
     }
 
     /** Records that Kafka stored the message with this fingerprint at {@code offset}. */
-    synchronized void remember(ConversationKey key, String messageId, long fingerprint, long offset) {
+    public synchronized void remember(ConversationKey key, String messageId, long fingerprint, long offset) {
         Conversation conversation = conversations.get(key);
         if (conversation == null) {
             conversation = new Conversation(-1);
@@ -73,7 +82,7 @@ final class RecentlyPublished {
      * meanwhile) and again once it is stored at {@code deletedAt}, to fence off acknowledgements of
      * earlier publishes that arrive late; -1 when the offset is not known yet.
      */
-    synchronized void forget(ConversationKey key, long deletedAt) {
+    public synchronized void forget(ConversationKey key, long deletedAt) {
         Conversation old = conversations.remove(key);
         if (old != null) {
             weight -= 1 + old.size;

@@ -1,4 +1,4 @@
-package dev.chatsync.ingest.ingest;
+package dev.chatsync.ingest.write;
 
 import java.io.InputStream;
 import java.time.Instant;
@@ -24,8 +24,13 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.chatsync.ingest.dedup.RecentlyPublished;
+import dev.chatsync.ingest.ingest.EventsTopic;
+import dev.chatsync.ingest.limits.ClientIds;
+import dev.chatsync.ingest.limits.IngestLimits;
 import dev.chatsync.ingest.problem.FieldViolation;
 import dev.chatsync.ingest.problem.ProblemException;
+import dev.chatsync.ingest.publish.EventPublisher;
 import dev.chatsync.schemas.ConversationKey;
 import dev.chatsync.schemas.event.ConversationEvent;
 import io.swagger.v3.oas.annotations.Operation;
@@ -42,7 +47,7 @@ import reactor.netty.Connection;
  */
 @RestController
 @RequestMapping("/api/messages")
-class IngestController {
+class WriteController {
 
     private final SyncRequestParser parser;
     private final ClientIds ids;
@@ -52,7 +57,7 @@ class IngestController {
     private final long maxBodyBytes;
     private final IngestMetrics metrics;
 
-    IngestController(IngestLimits limits, RecentlyPublished recent, EventPublisher publisher, EventsTopic topic, IngestMetrics metrics) {
+    WriteController(IngestLimits limits, RecentlyPublished recent, EventPublisher publisher, EventsTopic topic, IngestMetrics metrics) {
         this.parser = new SyncRequestParser(limits);
         this.ids = new ClientIds(limits);
         this.recent = recent;
