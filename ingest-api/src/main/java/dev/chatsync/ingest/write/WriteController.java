@@ -103,37 +103,40 @@ class WriteController {
                     });
         }
         List<SyncRequest.Message> messages = sync.messages();
-        String[] messageIds = new String[messages.size()];
-        long[] fingerprints = new long[messages.size()];
-        for (int i = 0; i < messages.size(); i++) {
-            messageIds[i] = messages.get(i).id();
-            fingerprints[i] = ConversationEvents.fingerprint(sync, messages.get(i));
+        List<Candidate> candidates = new ArrayList<>(messages.size());
+        for (SyncRequest.Message message : messages) {
+            candidates.add(new Candidate(message, ConversationEvents.fingerprint(sync, message)));
         }
-        boolean[] published = recent.published(key, messageIds, fingerprints);
-        List<ProducerRecord<String, ConversationEvent>> records = new ArrayList<>();
-        List<Integer> sent = new ArrayList<>();
-        for (int i = 0; i < messages.size(); i++) {
-            if (!published[i]) {
-                records.add(record(key, ConversationEvents.messageUpserted(userId, sync, messages.get(i), acceptedAt)));
-                sent.add(i);
-            }
-        }
-        int skipped = messages.size() - records.size();
+        List<Candidate> outgoing = recent.unpublished(key, candidates);
+        int skipped = messages.size() - outgoing.size();
         metrics.skipped(skipped);
-        if (records.isEmpty()) {
+        if (outgoing.isEmpty()) {
             return Mono.just(new SyncAccepted(sync.conversationId(), messages.size(), 0, skipped));
         }
+        List<ProducerRecord<String, ConversationEvent>> records = new ArrayList<>(outgoing.size());
+        for (Candidate candidate : outgoing) {
+            records.add(record(key, ConversationEvents.messageUpserted(userId, sync, candidate.message(), acceptedAt)));
+        }
         return publisher.publish(records, completions).map(acks -> {
+            // one acknowledgement per record, in the records' order
             for (int i = 0; i < acks.size(); i++) {
                 RecordMetadata ack = acks.get(i);
+                Candidate published = outgoing.get(i);
                 if (ack.hasOffset()) {
-                    int index = sent.get(i);
-                    recent.remember(key, messageIds[index], fingerprints[index], ack.offset());
+                    recent.remember(key, published.messageId(), published.fingerprint(), ack.offset());
                 }
             }
             metrics.published(records.size());
             return new SyncAccepted(sync.conversationId(), messages.size(), records.size(), skipped);
         });
+    }
+
+    /** A message of the request with the fingerprint of the event that would publish it. */
+    private record Candidate(SyncRequest.Message message, long fingerprint) implements RecentlyPublished.Fingerprinted {
+        @Override
+        public String messageId() {
+            return message.id();
+        }
     }
 
     @Operation(summary = "Delete a conversation and all of its messages",
