@@ -182,18 +182,21 @@ class WriteController {
     record DeleteAccepted(String conversationId, int published) {
     }
 
-    /** The POST body, for the OpenAPI document only; parsing is {@link SyncRequestParser}'s. */
+    /**
+     * The POST body, for the OpenAPI document only; parsing is {@link SyncRequestParser}'s. The
+     * configured limits are added by {@link OpenApiLimits}.
+     */
     record SyncBody(
-            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = 128, pattern = "[A-Za-z0-9._:@-]+") String conversationId,
-            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = 128, pattern = "[A-Za-z0-9._:@-]+") String personaId,
-            @Schema(nullable = true, maxLength = 256) String title,
-            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = 500) List<MessageBody> messages) {
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, pattern = "[A-Za-z0-9._:@-]+") String conversationId,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, pattern = "[A-Za-z0-9._:@-]+") String personaId,
+            @Schema(nullable = true) String title,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED) List<MessageBody> messages) {
     }
 
     record MessageBody(
-            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = 128, pattern = "[A-Za-z0-9._:@-]+") String id,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, pattern = "[A-Za-z0-9._:@-]+") String id,
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, allowableValues = {"user", "assistant", "system", "tool"}) String role,
-            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "1 byte to 32 KiB of UTF-8, no NUL") String content,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String content,
             @Schema(description = "ISO-8601 instant or epoch milliseconds", nullable = true) String createdAt) {
     }
 }
