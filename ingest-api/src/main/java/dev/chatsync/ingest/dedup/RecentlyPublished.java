@@ -38,7 +38,7 @@ public final class RecentlyPublished {
     private final Cache<ConversationKey, Conversation> conversations;
 
     @Autowired
-    public RecentlyPublished(DedupProperties properties) {
+    RecentlyPublished(DedupProperties properties) {
         this(properties, System::currentTimeMillis, ForkJoinPool.commonPool());
     }
 

@@ -131,14 +131,6 @@ class WriteController {
         });
     }
 
-    /** A message of the request with the fingerprint of the event that would publish it. */
-    private record Candidate(SyncRequest.Message message, long fingerprint) implements RecentlyPublished.Fingerprinted {
-        @Override
-        public String messageId() {
-            return message.id();
-        }
-    }
-
     @Operation(summary = "Delete a conversation and all of its messages",
             description = "Publishes one ConversationDeleted; 202 once Kafka acknowledged it.")
     @DeleteMapping(produces = MediaType.APPLICATION_JSON_VALUE)
@@ -173,6 +165,14 @@ class WriteController {
 
     private ProducerRecord<String, ConversationEvent> record(ConversationKey key, ConversationEvent event) {
         return new ProducerRecord<>(topic, key.toString(), event);
+    }
+
+    /** A message of the request with the fingerprint of the event that would publish it. */
+    private record Candidate(SyncRequest.Message message, long fingerprint) implements RecentlyPublished.Fingerprinted {
+        @Override
+        public String messageId() {
+            return message.id();
+        }
     }
 
     /** The answer to an accepted sync: messages in the request, events published, messages skipped as unchanged. */
