@@ -14,9 +14,9 @@ import reactor.core.publisher.Mono;
  * The bearer token of the Authorization header, the only place Clerk's front ends put it (a token in
  * a URL ends up in access logs). Spring's {@code ServerBearerTokenAuthenticationConverter} gives the
  * same outcomes but merges three possible sources and matches a regular expression over the whole
- * token on every request: 3-4 % of the API's CPU in the ingest benchmark. Outcomes: no header or
- * another scheme leaves the request anonymous (401 from the entry point); a malformed bearer token
- * fails as {@code invalid_token}.
+ * token on every request, a cost that shows in the benchmark. Outcomes: no header or another scheme
+ * leaves the request anonymous (401 from the entry point); a malformed bearer token fails as
+ * {@code invalid_token}.
  */
 final class AuthorizationHeaderBearerToken implements ServerAuthenticationConverter {
 

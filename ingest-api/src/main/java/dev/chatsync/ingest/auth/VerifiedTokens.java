@@ -1,13 +1,15 @@
 package dev.chatsync.ingest.auth;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import reactor.core.publisher.Mono;
 
 /**
@@ -16,39 +18,35 @@ import reactor.core.publisher.Mono;
  * signature and re-parsing the claims each time was the largest share of a POST's CPU in the
  * benchmark. Only exact token strings that were verified are remembered, so nothing unverified is
  * ever accepted; the one trade-off is that a key removed from the JWKS stops being honoured once
- * the tokens it signed expire rather than immediately. Bounded, least recently used first.
+ * the tokens it signed expire rather than immediately. Bounded in number; each token is dropped
+ * at its own {@code exp}.
  */
 final class VerifiedTokens implements ReactiveJwtDecoder {
 
     private final ReactiveJwtDecoder verifier;
     private final Clock clock;
-    private final Map<String, Jwt> verified;
+    private final Cache<String, Jwt> verified;
 
     VerifiedTokens(ReactiveJwtDecoder verifier, int maxTokens, Clock clock) {
         this.verifier = verifier;
         this.clock = clock;
-        this.verified = new LinkedHashMap<>(1024, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Jwt> eldest) {
-                return size() > maxTokens;
-            }
-        };
+        this.verified = Caffeine.newBuilder()
+                .maximumSize(maxTokens)
+                .expireAfter(Expiry.<String, Jwt>writing((token, jwt) -> Duration.between(clock.instant(), jwt.getExpiresAt())))
+                // expiry runs on the clock that tells whether a token is current
+                .ticker(() -> epochNanos(clock.instant()))
+                .build();
     }
 
     @Override
     public Mono<Jwt> decode(String token) {
-        Jwt known;
-        synchronized (verified) {
-            known = verified.get(token);
-        }
+        Jwt known = verified.getIfPresent(token);
         if (known != null && current(known, clock.instant())) {
             return Mono.just(known);
         }
         return verifier.decode(token).doOnNext(jwt -> {
             if (current(jwt, clock.instant())) {
-                synchronized (verified) {
-                    verified.put(token, jwt);
-                }
+                verified.put(token, jwt);
             }
         });
     }
@@ -60,9 +58,12 @@ final class VerifiedTokens implements ReactiveJwtDecoder {
         return expiresAt != null && now.isBefore(expiresAt) && (notBefore == null || !now.isBefore(notBefore));
     }
 
+    private static long epochNanos(Instant instant) {
+        return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
+    }
+
     int size() {
-        synchronized (verified) {
-            return verified.size();
-        }
+        verified.cleanUp();
+        return (int) verified.estimatedSize();
     }
 }

@@ -1,6 +1,7 @@
 package dev.chatsync.ingest.ratelimit;
 
 import java.time.Duration;
+import java.util.concurrent.ForkJoinPool;
 
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -25,7 +26,7 @@ class RateLimitFilter implements WebFilter {
     private final ProblemResponses problems;
 
     RateLimitFilter(RateLimitProperties properties, ProblemResponses problems) {
-        this.limiter = new UserRateLimiter(properties, System::nanoTime);
+        this.limiter = new UserRateLimiter(properties, System::nanoTime, ForkJoinPool.commonPool());
         this.problems = problems;
     }
 

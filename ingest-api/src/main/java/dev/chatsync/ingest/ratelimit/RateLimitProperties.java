@@ -10,8 +10,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param capacity        burst size, in requests
  * @param refillPerSecond sustained requests per second
- * @param maxUsers        buckets kept; the least recently active user's bucket is dropped beyond it
- *                        (that user starts again with a full bucket)
+ * @param maxUsers        buckets kept; beyond it the least active users' buckets are dropped
+ *                        (such a user starts again with a full bucket)
  */
 @ConfigurationProperties("chatsync.ingest.rate-limit")
 public record RateLimitProperties(

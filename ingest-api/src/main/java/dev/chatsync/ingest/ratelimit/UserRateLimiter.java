@@ -1,35 +1,36 @@
 package dev.chatsync.ingest.ratelimit;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 
-/** One token bucket per user, at most {@code maxUsers} of them (least recently used dropped first). */
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+/** One token bucket per user, at most {@code maxUsers} of them. */
 final class UserRateLimiter {
 
     private final RateLimitProperties properties;
     private final LongSupplier nanoClock;
-    private final Map<String, TokenBucket> buckets;
+    private final Cache<String, TokenBucket> buckets;
 
-    UserRateLimiter(RateLimitProperties properties, LongSupplier nanoClock) {
+    /** @param maintenance where the cache evicts; tests run it on the calling thread so eviction is deterministic */
+    UserRateLimiter(RateLimitProperties properties, LongSupplier nanoClock, Executor maintenance) {
         this.properties = properties;
         this.nanoClock = nanoClock;
-        this.buckets = new LinkedHashMap<>(1024, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, TokenBucket> eldest) {
-                return size() > properties.maxUsers();
-            }
-        };
+        this.buckets = Caffeine.newBuilder().maximumSize(properties.maxUsers()).executor(maintenance).build();
     }
 
     /** 0 when the user may proceed, otherwise nanoseconds until they may. */
-    synchronized long acquire(String userId) {
-        long now = nanoClock.getAsLong();
-        return buckets.computeIfAbsent(userId, id -> new TokenBucket(properties.capacity(), properties.refillPerSecond(), now))
-                .tryTake(now);
+    long acquire(String userId) {
+        TokenBucket bucket = buckets.get(userId, id -> new TokenBucket(properties.capacity(), properties.refillPerSecond(), nanoClock.getAsLong()));
+        // a user's own concurrent requests take turns; nobody else's wait
+        synchronized (bucket) {
+            return bucket.tryTake(nanoClock.getAsLong());
+        }
     }
 
-    synchronized int size() {
-        return buckets.size();
+    int size() {
+        buckets.cleanUp();
+        return (int) buckets.estimatedSize();
     }
 }

@@ -14,8 +14,8 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import dev.chatsync.ingest.ingest.ClientIds;
-import dev.chatsync.ingest.ingest.IngestLimits;
+import dev.chatsync.ingest.limits.ClientIds;
+import dev.chatsync.ingest.limits.IngestLimits;
 import dev.chatsync.ingest.problem.FieldViolation;
 import dev.chatsync.ingest.problem.ProblemException;
 import dev.chatsync.ingest.read.ConversationReads.StoredConversation;

@@ -2,17 +2,27 @@ package dev.chatsync.ingest.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 
 class UserRateLimiterTest {
 
+    // evictions run where the limiter is used, so which buckets remain is deterministic
+    private static final Executor SAME_THREAD = Runnable::run;
+
     private final AtomicLong now = new AtomicLong();
 
     @Test
     void usersHaveBucketsOfTheirOwn() {
-        UserRateLimiter limiter = new UserRateLimiter(new RateLimitProperties(1, 0.001, 100), now::get);
+        UserRateLimiter limiter = new UserRateLimiter(new RateLimitProperties(1, 0.001, 100), now::get, SAME_THREAD);
         assertThat(limiter.acquire("alice")).isZero();
         assertThat(limiter.acquire("alice")).isPositive();
         assertThat(limiter.acquire("bob")).isZero();
@@ -20,12 +30,34 @@ class UserRateLimiterTest {
 
     @Test
     void keepsAtMostMaxUsersBuckets() {
-        UserRateLimiter limiter = new UserRateLimiter(new RateLimitProperties(1, 0.001, 3), now::get);
+        UserRateLimiter limiter = new UserRateLimiter(new RateLimitProperties(1, 0.001, 3), now::get, SAME_THREAD);
         for (int i = 0; i < 1000; i++) {
             limiter.acquire("user_" + i);
         }
         assertThat(limiter.size()).isEqualTo(3);
         // the evicted user starts over with a full bucket: lenient, never stricter than configured
         assertThat(limiter.acquire("user_0")).isZero();
+    }
+
+    @Test
+    void aUsersConcurrentRequestsNeverShareAToken() throws Exception {
+        UserRateLimiter limiter = new UserRateLimiter(new RateLimitProperties(1_000, 0.001, 100), now::get, SAME_THREAD);
+        AtomicInteger admitted = new AtomicInteger();
+        ExecutorService threads = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> requests = IntStream.range(0, 4_000)
+                    .<Future<?>>mapToObj(i -> threads.submit(() -> {
+                        if (limiter.acquire("alice") == 0) {
+                            admitted.incrementAndGet();
+                        }
+                    }))
+                    .toList();
+            for (Future<?> request : requests) {
+                request.get();
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(admitted).hasValue(1_000);
     }
 }

@@ -1,4 +1,4 @@
-package dev.chatsync.ingest.ingest;
+package dev.chatsync.ingest.publish;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,15 +18,15 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 
 import dev.chatsync.ingest.problem.ProblemException;
+import dev.chatsync.ingest.write.ConversationEvents;
 import dev.chatsync.schemas.event.ConversationEvent;
-import dev.chatsync.schemas.event.MessageRole;
 import dev.chatsync.testsupport.TestKafka;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import reactor.core.Disposable;
 
 /**
- * The publisher as the API builds it ({@link IngestConfig}, max.block.ms=0) against a real broker:
+ * The publisher as the API builds it ({@link PublisherConfiguration}, max.block.ms=0) against a real broker:
  * sends start on the calling thread (a Netty event loop in the API) and must never wait there. What
  * the producer cannot take at once is retried off that thread, in order, and bounded.
  */
@@ -108,14 +108,12 @@ class EventPublisherIT {
     private EventPublisher publisher(String bootstrapServers, Duration timeout, int maxDeferred) {
         KafkaProperties kafka = new KafkaProperties();
         kafka.setBootstrapServers(List.of(bootstrapServers));
-        return new IngestConfig().eventPublisher(kafka, new PublishProperties(timeout, Duration.ofSeconds(5), maxDeferred), meters);
+        return new PublisherConfiguration().eventPublisher(kafka, new PublishProperties(timeout, Duration.ofSeconds(5), maxDeferred), meters);
     }
 
     private static List<ProducerRecord<String, ConversationEvent>> records(String topic, int count) {
-        SyncRequest request = new SyncRequest("c1", "p1", null, List.of());
         return IntStream.range(0, count)
-                .mapToObj(i -> new ProducerRecord<>(topic, "user_1/c1", ConversationEvents.messageUpserted("user_1", request,
-                        new SyncRequest.Message("m" + i, MessageRole.user, "hello " + i, null), Instant.now())))
+                .mapToObj(i -> new ProducerRecord<>(topic, "user_1/c1", ConversationEvents.conversationDeleted("user_1", "c1", Instant.now())))
                 .toList();
     }
 

@@ -1,4 +1,4 @@
-package dev.chatsync.ingest.ingest;
+package dev.chatsync.ingest.limits;
 
 import dev.chatsync.ingest.problem.FieldViolation;
 

@@ -1,4 +1,4 @@
-package dev.chatsync.ingest.ingest;
+package dev.chatsync.ingest.write;
 
 import java.io.InputStream;
 import java.time.Instant;
@@ -8,6 +8,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import dev.chatsync.ingest.limits.ClientIds;
+import dev.chatsync.ingest.limits.IngestLimits;
 import dev.chatsync.ingest.problem.FieldViolation;
 import dev.chatsync.ingest.problem.ProblemException;
 import dev.chatsync.schemas.event.MessageRole;

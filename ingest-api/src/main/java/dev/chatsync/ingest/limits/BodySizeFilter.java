@@ -1,4 +1,4 @@
-package dev.chatsync.ingest.ingest;
+package dev.chatsync.ingest.limits;
 
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;

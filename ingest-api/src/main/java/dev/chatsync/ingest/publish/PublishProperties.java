@@ -1,4 +1,4 @@
-package dev.chatsync.ingest.ingest;
+package dev.chatsync.ingest.publish;
 
 import java.time.Duration;
 

@@ -1,9 +1,17 @@
-package dev.chatsync.ingest.ingest;
+package dev.chatsync.ingest.dedup;
 
-import java.util.Iterator;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.stereotype.Component;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.chatsync.schemas.ConversationKey;
 
 /**
@@ -17,55 +25,78 @@ import dev.chatsync.schemas.ConversationKey;
  * or older than the conversation's deletion, never overwrites it. A miss only costs a publish the
  * persister absorbs; a wrong hit would take two ids of one conversation with the same 64-bit hash
  * and messages with the same fingerprint ({@code idHash}), and only the user who chose both ids
- * could arrange that. Bounded by message count (least recently used conversations go first) and by
+ * could arrange that. Bounded by message count (a conversation weighs as many as it holds) and by
  * age.
  */
-final class RecentlyPublished {
+@Component
+public final class RecentlyPublished {
 
     private static final long EMPTY = 0;
 
-    private final int maxWeight;
     private final long ttlMillis;
     private final LongSupplier clock;
-    private final LinkedHashMap<ConversationKey, Conversation> conversations = new LinkedHashMap<>(1024, 0.75f, true);
-    private long weight;
+    private final Cache<ConversationKey, Conversation> conversations;
 
-    RecentlyPublished(DedupProperties properties, LongSupplier clockMillis) {
-        this.maxWeight = Math.max(1, properties.maxMessages());
-        this.ttlMillis = properties.ttl().toMillis();
-        this.clock = clockMillis;
+    @Autowired
+    RecentlyPublished(DedupProperties properties) {
+        this(properties, System::currentTimeMillis, ForkJoinPool.commonPool());
     }
 
-    /** For each message, whether it was published with this fingerprint and is still trusted. */
-    synchronized boolean[] published(ConversationKey key, String[] messageIds, long[] fingerprints) {
-        boolean[] published = new boolean[messageIds.length];
-        Conversation conversation = conversations.get(key);
+    /** @param maintenance where the cache evicts; tests run it on the calling thread so eviction is deterministic */
+    RecentlyPublished(DedupProperties properties, LongSupplier clockMillis, Executor maintenance) {
+        this.ttlMillis = properties.ttl().toMillis();
+        this.clock = clockMillis;
+        this.conversations = Caffeine.newBuilder()
+                .maximumWeight(Math.max(1, properties.maxMessages()))
+                .weigher((ConversationKey key, Conversation conversation) -> 1 + conversation.size)
+                // a conversation last written ttl ago holds no message that is still trusted
+                .expireAfterWrite(properties.ttl())
+                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clockMillis.getAsLong()))
+                .executor(maintenance)
+                .build();
+    }
+
+    /** A message as this cache knows it: its id in the conversation and the fingerprint of its event. */
+    public interface Fingerprinted {
+        String messageId();
+
+        long fingerprint();
+    }
+
+    /** The messages not published with their fingerprint recently enough to trust, in their order. */
+    public <M extends Fingerprinted> List<M> unpublished(ConversationKey key, List<M> messages) {
+        Conversation conversation = conversations.getIfPresent(key);
         if (conversation == null) {
-            return published;
+            return messages;
         }
         long oldest = clock.getAsLong() - ttlMillis;
-        for (int i = 0; i < messageIds.length; i++) {
-            int slot = conversation.slotOf(idHash(messageIds[i]));
-            published[i] = slot >= 0 && conversation.fingerprint(slot) == fingerprints[i] && conversation.rememberedAt(slot) >= oldest;
+        List<M> unpublished = new ArrayList<>(messages.size());
+        synchronized (conversation) {
+            for (M message : messages) {
+                int slot = conversation.slotOf(idHash(message.messageId()));
+                if (slot < 0 || conversation.fingerprint(slot) != message.fingerprint() || conversation.rememberedAt(slot) < oldest) {
+                    unpublished.add(message);
+                }
+            }
         }
-        return published;
+        return unpublished;
     }
 
     /** Records that Kafka stored the message with this fingerprint at {@code offset}. */
-    synchronized void remember(ConversationKey key, String messageId, long fingerprint, long offset) {
-        Conversation conversation = conversations.get(key);
-        if (conversation == null) {
-            conversation = new Conversation(-1);
-            conversations.put(key, conversation);
-            weight++;
-        }
-        if (offset <= conversation.deletedAt) {
-            return;
-        }
-        if (conversation.put(idHash(messageId), fingerprint, offset, clock.getAsLong())) {
-            weight++;
-        }
-        evict();
+    public void remember(ConversationKey key, String messageId, long fingerprint, long offset) {
+        long idHash = idHash(messageId);
+        long now = clock.getAsLong();
+        // compute() runs one key's writers one at a time (and re-weighs the entry); the monitor
+        // makes the table's changes safe for readers in unpublished()
+        conversations.asMap().compute(key, (k, known) -> {
+            Conversation conversation = known == null ? new Conversation(-1) : known;
+            if (offset > conversation.deletedAt) {
+                synchronized (conversation) {
+                    conversation.put(idHash, fingerprint, offset, now);
+                }
+            }
+            return conversation;
+        });
     }
 
     /**
@@ -73,26 +104,14 @@ final class RecentlyPublished {
      * meanwhile) and again once it is stored at {@code deletedAt}, to fence off acknowledgements of
      * earlier publishes that arrive late; -1 when the offset is not known yet.
      */
-    synchronized void forget(ConversationKey key, long deletedAt) {
-        Conversation old = conversations.remove(key);
-        if (old != null) {
-            weight -= 1 + old.size;
-        }
-        conversations.put(key, new Conversation(Math.max(deletedAt, old == null ? -1 : old.deletedAt)));
-        weight++;
-        evict();
+    public void forget(ConversationKey key, long deletedAt) {
+        conversations.asMap().compute(key, (k, old) -> new Conversation(Math.max(deletedAt, old == null ? -1 : old.deletedAt)));
     }
 
-    synchronized long size() {
-        return weight;
-    }
-
-    private void evict() {
-        Iterator<Conversation> eldest = conversations.values().iterator();
-        while (weight > maxWeight && eldest.hasNext()) {
-            weight -= 1 + eldest.next().size;
-            eldest.remove();
-        }
+    /** Messages and conversations remembered, the measure of the cache's bound. */
+    long size() {
+        conversations.cleanUp();
+        return conversations.policy().eviction().orElseThrow().weightedSize().orElseThrow();
     }
 
     /** 64 bits of FNV-1a over the message id; 0 marks an empty slot, so it never is a hash. */
@@ -108,8 +127,8 @@ final class RecentlyPublished {
      * A conversation's messages in one open-addressing table of longs, four per message (id hash,
      * fingerprint, offset, time remembered): no objects per message. At ingest rates the cache turns
      * over in seconds, and a map entry, a record and the retained id string per message made every
-     * young collection copy most of the cache (pauses of 6-12 ms every half second at 3,000 POST/s).
-     * Messages are never removed one by one, only with their conversation.
+     * young collection copy most of the cache. Messages are never removed one by one, only with
+     * their conversation.
      */
     private static final class Conversation {
         private static final int LONGS_PER_SLOT = 4;
@@ -136,13 +155,13 @@ final class RecentlyPublished {
             return slots[slot * LONGS_PER_SLOT + 3];
         }
 
-        /** Remembers the message unless a later offset is known for it; true when it is new here. */
-        boolean put(long idHash, long fingerprint, long offset, long now) {
+        /** Remembers the message unless a later offset is known for it. */
+        void put(long idHash, long fingerprint, long offset, long now) {
             int slot = probe(slots, idHash);
             int at = slot * LONGS_PER_SLOT;
             boolean added = slots[at] == EMPTY;
             if (!added && slots[at + 2] >= offset) {
-                return false;
+                return;
             }
             slots[at] = idHash;
             slots[at + 1] = fingerprint;
@@ -151,7 +170,6 @@ final class RecentlyPublished {
             if (added && ++size * 2 > capacity()) {
                 grow();
             }
-            return added;
         }
 
         private int capacity() {

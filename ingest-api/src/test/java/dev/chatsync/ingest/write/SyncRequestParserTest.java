@@ -1,4 +1,4 @@
-package dev.chatsync.ingest.ingest;
+package dev.chatsync.ingest.write;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -12,6 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
 
+import dev.chatsync.ingest.limits.IngestLimits;
 import dev.chatsync.ingest.problem.FieldViolation;
 import dev.chatsync.ingest.problem.ProblemException;
 import dev.chatsync.schemas.event.MessageRole;

@@ -1,4 +1,4 @@
-package dev.chatsync.ingest.ingest;
+package dev.chatsync.ingest.publish;
 
 import java.util.Arrays;
 import java.util.List;
@@ -30,14 +30,14 @@ import reactor.core.scheduler.Schedulers;
  * (acks=all), or fails with a 503 problem once {@link PublishProperties#timeout()} has passed.
  *
  * <p>Sends start on the calling thread, a Netty event loop, so they must never wait. The producer
- * is built with max.block.ms=0 ({@link IngestConfig}): {@code send} then either enqueues the record
+ * is built with max.block.ms=0 ({@link PublisherConfiguration}): {@code send} then either enqueues the record
  * or refuses it at once with a {@link TimeoutException}, when it has no metadata for the topic (just
  * started, or dropped after the broker went away) or its buffer is full. A refused request retries
  * from the refused record with backoff until its deadline, at most
  * {@link PublishProperties#maxDeferred()} requests at a time; beyond that it is answered 503 at once.
  * The producer reconnects by itself, so the API recovers when Kafka returns.
  */
-final class EventPublisher implements AutoCloseable {
+public final class EventPublisher implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EventPublisher.class);
     private static final long FIRST_RETRY_MILLIS = 10;
@@ -73,7 +73,7 @@ final class EventPublisher implements AutoCloseable {
      *                    The request's own event loop, where its response is written anyway, saves a
      *                    thread hop per request.
      */
-    Mono<List<RecordMetadata>> publish(List<ProducerRecord<String, ConversationEvent>> records, Executor completions) {
+    public Mono<List<RecordMetadata>> publish(List<ProducerRecord<String, ConversationEvent>> records, Executor completions) {
         return Mono.<List<RecordMetadata>>create(sink -> {
                     Publication publication = new Publication(records, completions, sink);
                     sink.onDispose(publication::end);

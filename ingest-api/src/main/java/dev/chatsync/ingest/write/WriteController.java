@@ -1,4 +1,4 @@
-package dev.chatsync.ingest.ingest;
+package dev.chatsync.ingest.write;
 
 import java.io.InputStream;
 import java.time.Instant;
@@ -25,8 +25,12 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.chatsync.events.EventsTopic;
+import dev.chatsync.ingest.dedup.RecentlyPublished;
+import dev.chatsync.ingest.limits.ClientIds;
+import dev.chatsync.ingest.limits.IngestLimits;
 import dev.chatsync.ingest.problem.FieldViolation;
 import dev.chatsync.ingest.problem.ProblemException;
+import dev.chatsync.ingest.publish.EventPublisher;
 import dev.chatsync.schemas.ConversationKey;
 import dev.chatsync.schemas.event.ConversationEvent;
 import io.swagger.v3.oas.annotations.Operation;
@@ -43,7 +47,7 @@ import reactor.netty.Connection;
  */
 @RestController
 @RequestMapping("/api/messages")
-class IngestController {
+class WriteController {
 
     private final SyncRequestParser parser;
     private final ClientIds ids;
@@ -53,7 +57,7 @@ class IngestController {
     private final long maxBodyBytes;
     private final IngestMetrics metrics;
 
-    IngestController(IngestLimits limits, RecentlyPublished recent, EventPublisher publisher, EventsTopic topic, IngestMetrics metrics) {
+    WriteController(IngestLimits limits, RecentlyPublished recent, EventPublisher publisher, EventsTopic topic, IngestMetrics metrics) {
         this.parser = new SyncRequestParser(limits);
         this.ids = new ClientIds(limits);
         this.recent = recent;
@@ -99,32 +103,27 @@ class IngestController {
                     });
         }
         List<SyncRequest.Message> messages = sync.messages();
-        String[] messageIds = new String[messages.size()];
-        long[] fingerprints = new long[messages.size()];
-        for (int i = 0; i < messages.size(); i++) {
-            messageIds[i] = messages.get(i).id();
-            fingerprints[i] = ConversationEvents.fingerprint(sync, messages.get(i));
+        List<Candidate> candidates = new ArrayList<>(messages.size());
+        for (SyncRequest.Message message : messages) {
+            candidates.add(new Candidate(message, ConversationEvents.fingerprint(sync, message)));
         }
-        boolean[] published = recent.published(key, messageIds, fingerprints);
-        List<ProducerRecord<String, ConversationEvent>> records = new ArrayList<>();
-        List<Integer> sent = new ArrayList<>();
-        for (int i = 0; i < messages.size(); i++) {
-            if (!published[i]) {
-                records.add(record(key, ConversationEvents.messageUpserted(userId, sync, messages.get(i), acceptedAt)));
-                sent.add(i);
-            }
-        }
-        int skipped = messages.size() - records.size();
+        List<Candidate> outgoing = recent.unpublished(key, candidates);
+        int skipped = messages.size() - outgoing.size();
         metrics.skipped(skipped);
-        if (records.isEmpty()) {
+        if (outgoing.isEmpty()) {
             return Mono.just(new SyncAccepted(sync.conversationId(), messages.size(), 0, skipped));
         }
+        List<ProducerRecord<String, ConversationEvent>> records = new ArrayList<>(outgoing.size());
+        for (Candidate candidate : outgoing) {
+            records.add(record(key, ConversationEvents.messageUpserted(userId, sync, candidate.message(), acceptedAt)));
+        }
         return publisher.publish(records, completions).map(acks -> {
+            // one acknowledgement per record, in the records' order
             for (int i = 0; i < acks.size(); i++) {
                 RecordMetadata ack = acks.get(i);
+                Candidate published = outgoing.get(i);
                 if (ack.hasOffset()) {
-                    int index = sent.get(i);
-                    recent.remember(key, messageIds[index], fingerprints[index], ack.offset());
+                    recent.remember(key, published.messageId(), published.fingerprint(), ack.offset());
                 }
             }
             metrics.published(records.size());
@@ -168,6 +167,14 @@ class IngestController {
         return new ProducerRecord<>(topic, key.toString(), event);
     }
 
+    /** A message of the request with the fingerprint of the event that would publish it. */
+    private record Candidate(SyncRequest.Message message, long fingerprint) implements RecentlyPublished.Fingerprinted {
+        @Override
+        public String messageId() {
+            return message.id();
+        }
+    }
+
     /** The answer to an accepted sync: messages in the request, events published, messages skipped as unchanged. */
     record SyncAccepted(String conversationId, int accepted, int published, int skipped) {
     }
@@ -175,18 +182,21 @@ class IngestController {
     record DeleteAccepted(String conversationId, int published) {
     }
 
-    /** The POST body, for the OpenAPI document only; parsing is {@link SyncRequestParser}'s. */
+    /**
+     * The POST body, for the OpenAPI document only; parsing is {@link SyncRequestParser}'s. The
+     * configured limits are added by {@link OpenApiLimits}.
+     */
     record SyncBody(
-            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = 128, pattern = "[A-Za-z0-9._:@-]+") String conversationId,
-            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = 128, pattern = "[A-Za-z0-9._:@-]+") String personaId,
-            @Schema(nullable = true, maxLength = 256) String title,
-            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = 500) List<MessageBody> messages) {
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, pattern = "[A-Za-z0-9._:@-]+") String conversationId,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, pattern = "[A-Za-z0-9._:@-]+") String personaId,
+            @Schema(nullable = true) String title,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED) List<MessageBody> messages) {
     }
 
     record MessageBody(
-            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = 128, pattern = "[A-Za-z0-9._:@-]+") String id,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, pattern = "[A-Za-z0-9._:@-]+") String id,
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, allowableValues = {"user", "assistant", "system", "tool"}) String role,
-            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "1 byte to 32 KiB of UTF-8, no NUL") String content,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String content,
             @Schema(description = "ISO-8601 instant or epoch milliseconds", nullable = true) String createdAt) {
     }
 }

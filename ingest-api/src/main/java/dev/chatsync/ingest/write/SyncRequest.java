@@ -1,4 +1,4 @@
-package dev.chatsync.ingest.ingest;
+package dev.chatsync.ingest.write;
 
 import java.time.Instant;
 import java.util.List;

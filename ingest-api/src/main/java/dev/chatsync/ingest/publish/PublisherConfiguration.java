@@ -1,4 +1,4 @@
-package dev.chatsync.ingest.ingest;
+package dev.chatsync.ingest.publish;
 
 import java.util.Map;
 
@@ -13,20 +13,14 @@ import dev.chatsync.schemas.event.ConversationEvent;
 import dev.chatsync.schemas.serde.ConversationEventSerializer;
 import io.micrometer.core.instrument.MeterRegistry;
 
-/** The write path's components that need more than a constructor. */
+/**
+ * The Kafka producer behind {@link EventPublisher}. Connection settings (bootstrap servers, SASL,
+ * SSL) come from {@code spring.kafka.*}; durability and time bounds are fixed here because the 202
+ * contract depends on them.
+ */
 @Configuration(proxyBeanMethods = false)
-class IngestConfig {
+class PublisherConfiguration {
 
-    @Bean
-    RecentlyPublished recentlyPublished(DedupProperties properties) {
-        return new RecentlyPublished(properties, System::currentTimeMillis);
-    }
-
-    /**
-     * The Kafka producer behind {@link EventPublisher}. Connection settings (bootstrap servers, SASL,
-     * SSL) come from {@code spring.kafka.*}; durability and time bounds are fixed here because the
-     * 202 contract depends on them.
-     */
     @Bean(destroyMethod = "close")
     EventPublisher eventPublisher(KafkaProperties kafka, PublishProperties publish, MeterRegistry meters) {
         Map<String, Object> config = kafka.buildProducerProperties();

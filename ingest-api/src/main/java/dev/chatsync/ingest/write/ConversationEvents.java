@@ -1,4 +1,4 @@
-package dev.chatsync.ingest.ingest;
+package dev.chatsync.ingest.write;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +14,7 @@ import dev.chatsync.schemas.event.ConversationUpserted;
 import dev.chatsync.schemas.event.MessageUpserted;
 
 /** Builds the events of the pipeline contract from accepted requests. */
-final class ConversationEvents {
+public final class ConversationEvents {
 
     private ConversationEvents() {
     }
@@ -37,7 +37,7 @@ final class ConversationEvents {
                 .build());
     }
 
-    static ConversationEvent conversationDeleted(String userId, String conversationId, Instant acceptedAt) {
+    public static ConversationEvent conversationDeleted(String userId, String conversationId, Instant acceptedAt) {
         return event(userId, conversationId, acceptedAt, ConversationDeleted.newBuilder().build());
     }
 
