@@ -20,6 +20,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import dev.chatsync.inprocess.CommandLine;
 import dev.chatsync.testsupport.HttpGet;
 
 /**
@@ -49,7 +50,7 @@ final class ApiProcess implements AutoCloseable {
         command.add(classpath());
         command.add(IngestApiApplication.class.getName());
         command.add("--server.port=" + port);
-        command.addAll(Arrays.asList(RunningApi.arguments(settings)));
+        command.addAll(Arrays.asList(CommandLine.arguments(settings)));
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(new File("target/bench-api.log"))

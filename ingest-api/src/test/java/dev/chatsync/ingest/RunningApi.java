@@ -9,6 +9,7 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import dev.chatsync.inprocess.CommandLine;
 import dev.chatsync.testsupport.TestPostgres;
 
 /**
@@ -32,7 +33,7 @@ final class RunningApi implements AutoCloseable {
         Map<String, String> properties = settings(database, bootstrapServers, topic, jwks);
         properties.put("server.port", "0");
         properties.putAll(overrides);
-        ConfigurableApplicationContext context = IngestApiApplication.application().run(arguments(properties));
+        ConfigurableApplicationContext context = IngestApiApplication.application().run(CommandLine.arguments(properties));
         return new RunningApi(context, database);
     }
 
@@ -55,11 +56,6 @@ final class RunningApi implements AutoCloseable {
         properties.put("chatsync.ingest.rate-limit.capacity", "100000");
         properties.put("chatsync.ingest.rate-limit.refill-per-second", "100000");
         return properties;
-    }
-
-    /** Command-line arguments, so they win over ingest-api.yml as an operator's settings would. */
-    static String[] arguments(Map<String, String> properties) {
-        return properties.entrySet().stream().map(p -> "--" + p.getKey() + "=" + p.getValue()).toArray(String[]::new);
     }
 
     int port() {
