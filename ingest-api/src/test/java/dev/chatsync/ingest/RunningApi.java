@@ -16,7 +16,7 @@ import dev.chatsync.testsupport.TestPostgres;
  * The ingest-api started as the local stack and production start it ({@link IngestApiApplication#application()}),
  * on a random port, against a migrated test database, a topic and the test JWKS.
  */
-final class RunningApi implements AutoCloseable {
+public final class RunningApi implements AutoCloseable {
 
     private final ConfigurableApplicationContext context;
     private final TestPostgres.Database database;
@@ -37,7 +37,7 @@ final class RunningApi implements AutoCloseable {
         return new RunningApi(context, database);
     }
 
-    static TestPostgres.Database migratedDatabase() {
+    public static TestPostgres.Database migratedDatabase() {
         TestPostgres.Database database = TestPostgres.shared().newDatabase("ingest");
         Flyway.configure().dataSource(database.jdbcUrl(), database.username(), database.password())
                 .locations("classpath:db/migration").load().migrate();
@@ -45,7 +45,7 @@ final class RunningApi implements AutoCloseable {
     }
 
     /** What the API needs to run against the test database, broker, topic and JWKS. */
-    static Map<String, String> settings(TestPostgres.Database database, String bootstrapServers, String topic, TestJwks jwks) {
+    public static Map<String, String> settings(TestPostgres.Database database, String bootstrapServers, String topic, TestJwks jwks) {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("DATABASE_URL", database.databaseUrl());
         properties.put("spring.kafka.bootstrap-servers", bootstrapServers);

@@ -1,4 +1,4 @@
-package dev.chatsync.ingest;
+package dev.chatsync.benchmarks.ingest;
 
 import java.io.File;
 import java.io.IOException;
@@ -20,6 +20,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import dev.chatsync.ingest.IngestApiApplication;
 import dev.chatsync.inprocess.CommandLine;
 import dev.chatsync.testsupport.HttpGet;
 
