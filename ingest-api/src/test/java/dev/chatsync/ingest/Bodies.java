@@ -6,12 +6,12 @@ import java.util.List;
 import java.util.Map;
 
 /** Request bodies as a chat front end sends them. */
-final class Bodies {
+public final class Bodies {
 
     private Bodies() {
     }
 
-    static Map<String, Object> message(String id, String role, String content) {
+    public static Map<String, Object> message(String id, String role, String content) {
         Map<String, Object> message = new LinkedHashMap<>();
         message.put("id", id);
         message.put("role", role);

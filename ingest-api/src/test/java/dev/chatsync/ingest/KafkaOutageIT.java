@@ -22,6 +22,7 @@ import org.springframework.http.MediaType;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import org.springframework.web.reactive.function.client.WebClient;
 
+import dev.chatsync.inprocess.KraftBroker;
 import dev.chatsync.schemas.event.ConversationEvent;
 import dev.chatsync.schemas.event.MessageUpserted;
 import dev.chatsync.testsupport.TcpProxy;
@@ -138,12 +139,7 @@ class KafkaOutageIT {
 
     /** A new broker (a new cluster, as after losing a single-node Kafka) behind the forwarder's fixed address. */
     private static EmbeddedKafkaKraftBroker startBroker() {
-        EmbeddedKafkaKraftBroker started = new EmbeddedKafkaKraftBroker(1, 1);
-        started.brokerProperties(Map.of(
-                "advertised.listeners", "EXTERNAL://127.0.0.1:" + forwarder.port(),
-                "auto.create.topics.enable", "false",
-                "group.initial.rebalance.delay.ms", "0"));
-        started.afterPropertiesSet();
+        EmbeddedKafkaKraftBroker started = KraftBroker.start(1, Map.of("advertised.listeners", "EXTERNAL://127.0.0.1:" + forwarder.port()));
         forwarder.retarget(Integer.parseInt(started.getBrokersAsString().substring(started.getBrokersAsString().lastIndexOf(':') + 1)));
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
             admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get();

@@ -9,13 +9,14 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import dev.chatsync.inprocess.CommandLine;
 import dev.chatsync.testsupport.TestPostgres;
 
 /**
  * The ingest-api started as the local stack and production start it ({@link IngestApiApplication#application()}),
  * on a random port, against a migrated test database, a topic and the test JWKS.
  */
-final class RunningApi implements AutoCloseable {
+public final class RunningApi implements AutoCloseable {
 
     private final ConfigurableApplicationContext context;
     private final TestPostgres.Database database;
@@ -32,11 +33,11 @@ final class RunningApi implements AutoCloseable {
         Map<String, String> properties = settings(database, bootstrapServers, topic, jwks);
         properties.put("server.port", "0");
         properties.putAll(overrides);
-        ConfigurableApplicationContext context = IngestApiApplication.application().run(arguments(properties));
+        ConfigurableApplicationContext context = IngestApiApplication.application().run(CommandLine.arguments(properties));
         return new RunningApi(context, database);
     }
 
-    static TestPostgres.Database migratedDatabase() {
+    public static TestPostgres.Database migratedDatabase() {
         TestPostgres.Database database = TestPostgres.shared().newDatabase("ingest");
         Flyway.configure().dataSource(database.jdbcUrl(), database.username(), database.password())
                 .locations("classpath:db/migration").load().migrate();
@@ -44,7 +45,7 @@ final class RunningApi implements AutoCloseable {
     }
 
     /** What the API needs to run against the test database, broker, topic and JWKS. */
-    static Map<String, String> settings(TestPostgres.Database database, String bootstrapServers, String topic, TestJwks jwks) {
+    public static Map<String, String> settings(TestPostgres.Database database, String bootstrapServers, String topic, TestJwks jwks) {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("DATABASE_URL", database.databaseUrl());
         properties.put("spring.kafka.bootstrap-servers", bootstrapServers);
@@ -55,11 +56,6 @@ final class RunningApi implements AutoCloseable {
         properties.put("chatsync.ingest.rate-limit.capacity", "100000");
         properties.put("chatsync.ingest.rate-limit.refill-per-second", "100000");
         return properties;
-    }
-
-    /** Command-line arguments, so they win over ingest-api.yml as an operator's settings would. */
-    static String[] arguments(Map<String, String> properties) {
-        return properties.entrySet().stream().map(p -> "--" + p.getKey() + "=" + p.getValue()).toArray(String[]::new);
     }
 
     int port() {

@@ -27,7 +27,7 @@ import com.sun.net.httpserver.HttpServer;
  * A stand-in for Clerk: an RSA key served as JWKS over HTTP (JDK server) and session tokens minted
  * with it, correct by default and broken on request.
  */
-final class TestJwks implements AutoCloseable {
+public final class TestJwks implements AutoCloseable {
 
     static final String ISSUER = "https://clerk.test.chat-sync.dev";
     static final String ORIGIN = "https://chat.example.com";
@@ -36,7 +36,7 @@ final class TestJwks implements AutoCloseable {
     private final RSAKey stranger;
     private final HttpServer server;
 
-    TestJwks() {
+    public TestJwks() {
         try {
             key = new RSAKeyGenerator(2048).keyID("clerk-test-1").generate();
             stranger = new RSAKeyGenerator(2048).keyID("clerk-test-1").generate();
@@ -67,7 +67,7 @@ final class TestJwks implements AutoCloseable {
     }
 
     /** A token of {@code userId} signed with the served key after {@code change} edited its claims. */
-    String token(String userId, Consumer<JWTClaimsSet.Builder> change) {
+    public String token(String userId, Consumer<JWTClaimsSet.Builder> change) {
         return sign(key, "clerk-test-1", claims(userId, change));
     }
 

@@ -18,6 +18,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
+import dev.chatsync.inprocess.KraftBroker;
 import dev.chatsync.schemas.EventTopics;
 
 /**
@@ -33,11 +34,7 @@ final class LocalKafka implements AutoCloseable {
     }
 
     static LocalKafka start(String topic, int partitions) {
-        EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, partitions);
-        broker.brokerProperties(Map.of(
-                "auto.create.topics.enable", "false",
-                "group.initial.rebalance.delay.ms", "0"));
-        broker.afterPropertiesSet();
+        EmbeddedKafkaKraftBroker broker = KraftBroker.start(partitions, Map.of());
         broker.addTopics(new NewTopic(topic, partitions, (short) 1), new NewTopic(EventTopics.deadLetterOf(topic), partitions, (short) 1));
         return new LocalKafka(broker);
     }

@@ -2,9 +2,8 @@ package dev.chatsync.localstack;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -15,6 +14,7 @@ import org.springframework.boot.Banner;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import dev.chatsync.inprocess.CommandLine;
 import dev.chatsync.ingest.IngestApiApplication;
 import dev.chatsync.persister.PersisterApplication;
 import sun.misc.Signal;
@@ -162,13 +162,12 @@ public final class LocalStack implements AutoCloseable {
      * exported in the developer's shell (say, their Neon branch) must not receive the local stack's writes.
      */
     private static ConfigurableApplicationContext run(SpringApplicationBuilder application, Map<String, String> shared, Map<String, String> own) {
-        List<String> arguments = new ArrayList<>();
-        shared.forEach((key, value) -> arguments.add("--" + key + "=" + value));
-        own.forEach((key, value) -> arguments.add("--" + key + "=" + value));
+        Map<String, String> settings = new LinkedHashMap<>(shared);
+        settings.putAll(own);
         return application.sources(PrivateNettyResources.class)
                 .bannerMode(Banner.Mode.OFF)
                 .registerShutdownHook(false)
-                .run(arguments.toArray(String[]::new));
+                .run(CommandLine.arguments(settings));
     }
 
     private static void closeQuietly(ConfigurableApplicationContext context) {

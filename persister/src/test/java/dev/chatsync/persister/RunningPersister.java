@@ -8,9 +8,9 @@ import java.util.Map;
 
 import org.springframework.context.ConfigurableApplicationContext;
 
+import dev.chatsync.inprocess.CommandLine;
 import dev.chatsync.testsupport.HttpGet;
 import dev.chatsync.testsupport.TestKafka;
-import dev.chatsync.testsupport.TestPostgres;
 
 /** A persister started the way operators start it, against a test database and topic. */
 public final class RunningPersister implements AutoCloseable {
@@ -44,17 +44,12 @@ public final class RunningPersister implements AutoCloseable {
             put(properties, override);
         }
         // As command-line arguments: builder properties() are defaults, which persister.yml would override.
-        String[] args = properties.entrySet().stream().map(p -> "--" + p.getKey() + "=" + p.getValue()).toArray(String[]::new);
-        return new RunningPersister(PersisterApplication.application().run(args));
+        return new RunningPersister(PersisterApplication.application().run(CommandLine.arguments(properties)));
     }
 
     private static void put(Map<String, String> properties, String property) {
         int at = property.indexOf('=');
         properties.put(property.substring(0, at), property.substring(at + 1));
-    }
-
-    public static String databaseUrl(TestPostgres.Database database) {
-        return database.databaseUrl();
     }
 
     public ConfigurableApplicationContext context() {

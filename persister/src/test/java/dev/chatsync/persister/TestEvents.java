@@ -1,15 +1,18 @@
 package dev.chatsync.persister;
 
 import java.time.Instant;
-import java.util.UUID;
 
+import dev.chatsync.schemas.Envelopes;
 import dev.chatsync.schemas.event.ConversationDeleted;
 import dev.chatsync.schemas.event.ConversationEvent;
 import dev.chatsync.schemas.event.ConversationUpserted;
 import dev.chatsync.schemas.event.MessageRole;
 import dev.chatsync.schemas.event.MessageUpserted;
 
-/** Named factories for events, all accepted at {@link #ACCEPTED_AT} plus a given number of seconds. */
+/**
+ * Test events: the persister tests' persona and title around {@link Envelopes}, all accepted at
+ * {@link #ACCEPTED_AT} plus a given number of seconds.
+ */
 public final class TestEvents {
 
     public static final Instant ACCEPTED_AT = Instant.parse("2026-11-24T10:15:30.123Z");
@@ -22,7 +25,7 @@ public final class TestEvents {
     }
 
     public static ConversationEvent message(String userId, String conversationId, String messageId, MessageRole role, String content, long second) {
-        return envelope(userId, conversationId, second, MessageUpserted.newBuilder()
+        return Envelopes.of(userId, conversationId, ACCEPTED_AT.plusSeconds(second), MessageUpserted.newBuilder()
                 .setPersonaId("hitesh")
                 .setTitle("Learning Kafka")
                 .setMessageId(messageId)
@@ -33,20 +36,10 @@ public final class TestEvents {
     }
 
     public static ConversationEvent conversation(String userId, String conversationId, String personaId, String title, long second) {
-        return envelope(userId, conversationId, second, ConversationUpserted.newBuilder().setPersonaId(personaId).setTitle(title).build());
+        return Envelopes.of(userId, conversationId, ACCEPTED_AT.plusSeconds(second), ConversationUpserted.newBuilder().setPersonaId(personaId).setTitle(title).build());
     }
 
     public static ConversationEvent deleted(String userId, String conversationId, long second) {
-        return envelope(userId, conversationId, second, ConversationDeleted.newBuilder().build());
-    }
-
-    private static ConversationEvent envelope(String userId, String conversationId, long second, Object payload) {
-        return ConversationEvent.newBuilder()
-                .setEventId(UUID.randomUUID().toString())
-                .setUserId(userId)
-                .setConversationId(conversationId)
-                .setAcceptedAt(ACCEPTED_AT.plusSeconds(second))
-                .setPayload(payload)
-                .build();
+        return Envelopes.of(userId, conversationId, ACCEPTED_AT.plusSeconds(second), ConversationDeleted.newBuilder().build());
     }
 }

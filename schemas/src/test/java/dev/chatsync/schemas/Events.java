@@ -2,7 +2,6 @@ package dev.chatsync.schemas;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.UUID;
 
 import dev.chatsync.schemas.event.ConversationDeleted;
 import dev.chatsync.schemas.event.ConversationEvent;
@@ -10,7 +9,7 @@ import dev.chatsync.schemas.event.ConversationUpserted;
 import dev.chatsync.schemas.event.MessageRole;
 import dev.chatsync.schemas.event.MessageUpserted;
 
-/** Named factories for test events. */
+/** Test events: the schemas tests' persona, title and times around {@link Envelopes}. */
 public final class Events {
 
     private static final Instant ACCEPTED_AT = Instant.parse("2026-11-24T10:15:30.123Z");
@@ -19,7 +18,7 @@ public final class Events {
     }
 
     public static ConversationEvent messageUpserted(String userId, String conversationId, String messageId, MessageRole role, String content) {
-        return envelope(userId, conversationId, MessageUpserted.newBuilder()
+        return Envelopes.of(userId, conversationId, ACCEPTED_AT, MessageUpserted.newBuilder()
                 .setPersonaId("hitesh")
                 .setTitle("Learning Kafka")
                 .setMessageId(messageId)
@@ -30,20 +29,10 @@ public final class Events {
     }
 
     public static ConversationEvent conversationUpserted(String userId, String conversationId, String personaId, String title) {
-        return envelope(userId, conversationId, ConversationUpserted.newBuilder().setPersonaId(personaId).setTitle(title).build());
+        return Envelopes.of(userId, conversationId, ACCEPTED_AT, ConversationUpserted.newBuilder().setPersonaId(personaId).setTitle(title).build());
     }
 
     public static ConversationEvent conversationDeleted(String userId, String conversationId) {
-        return envelope(userId, conversationId, ConversationDeleted.newBuilder().build());
-    }
-
-    private static ConversationEvent envelope(String userId, String conversationId, Object payload) {
-        return ConversationEvent.newBuilder()
-                .setEventId(UUID.randomUUID().toString())
-                .setUserId(userId)
-                .setConversationId(conversationId)
-                .setAcceptedAt(ACCEPTED_AT)
-                .setPayload(payload)
-                .build();
+        return Envelopes.of(userId, conversationId, ACCEPTED_AT, ConversationDeleted.newBuilder().build());
     }
 }

@@ -13,6 +13,8 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import org.testcontainers.kafka.KafkaContainer;
 
+import dev.chatsync.inprocess.KraftBroker;
+
 /**
  * One real Kafka broker (KRaft) per test JVM: in-process, or the apache/kafka image under
  * Testcontainers. Tests create their own topics with {@link #createTopic(String, int)}, named
@@ -42,16 +44,6 @@ public final class TestKafka {
         return broker;
     }
 
-    /**
-     * A broker of its own, in-process, for tests that stop and restart Kafka. The caller owns it and
-     * must {@link EmbeddedKafkaKraftBroker#destroy() destroy} it.
-     */
-    public static EmbeddedKafkaKraftBroker startPrivateBroker() {
-        EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 1);
-        broker.afterPropertiesSet();
-        return broker;
-    }
-
     public String bootstrapServers() {
         return bootstrapServers;
     }
@@ -77,11 +69,7 @@ public final class TestKafka {
     }
 
     private static TestKafka startEmbedded() {
-        EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 1);
-        broker.brokerProperties(Map.of(
-                "auto.create.topics.enable", "false",
-                "group.initial.rebalance.delay.ms", "0"));
-        broker.afterPropertiesSet();
+        EmbeddedKafkaKraftBroker broker = KraftBroker.start(1, Map.of());
         Runtime.getRuntime().addShutdownHook(new Thread(broker::destroy, "embedded-kafka-stop"));
         return new TestKafka(broker.getBrokersAsString());
     }

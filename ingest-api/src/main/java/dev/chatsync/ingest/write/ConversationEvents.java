@@ -5,22 +5,21 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 
+import dev.chatsync.schemas.Envelopes;
 import dev.chatsync.schemas.event.ConversationDeleted;
 import dev.chatsync.schemas.event.ConversationEvent;
 import dev.chatsync.schemas.event.ConversationUpserted;
 import dev.chatsync.schemas.event.MessageUpserted;
 
 /** Builds the events of the pipeline contract from accepted requests. */
-public final class ConversationEvents {
+final class ConversationEvents {
 
     private ConversationEvents() {
     }
 
     static ConversationEvent messageUpserted(String userId, SyncRequest request, SyncRequest.Message message, Instant acceptedAt) {
-        return event(userId, request.conversationId(), acceptedAt, MessageUpserted.newBuilder()
+        return Envelopes.of(userId, request.conversationId(), acceptedAt, MessageUpserted.newBuilder()
                 .setPersonaId(request.personaId())
                 .setTitle(request.title())
                 .setMessageId(message.id())
@@ -31,14 +30,14 @@ public final class ConversationEvents {
     }
 
     static ConversationEvent conversationUpserted(String userId, SyncRequest request, Instant acceptedAt) {
-        return event(userId, request.conversationId(), acceptedAt, ConversationUpserted.newBuilder()
+        return Envelopes.of(userId, request.conversationId(), acceptedAt, ConversationUpserted.newBuilder()
                 .setPersonaId(request.personaId())
                 .setTitle(request.title())
                 .build());
     }
 
-    public static ConversationEvent conversationDeleted(String userId, String conversationId, Instant acceptedAt) {
-        return event(userId, conversationId, acceptedAt, ConversationDeleted.newBuilder().build());
+    static ConversationEvent conversationDeleted(String userId, String conversationId, Instant acceptedAt) {
+        return Envelopes.of(userId, conversationId, acceptedAt, ConversationDeleted.newBuilder().build());
     }
 
     // One digest per thread (event loops, mostly): looking one up per message went through the
@@ -80,24 +79,5 @@ public final class ConversationEvents {
         digest.update((byte) (bytes.length >>> 8));
         digest.update((byte) bytes.length);
         digest.update(bytes);
-    }
-
-    private static ConversationEvent event(String userId, String conversationId, Instant acceptedAt, Object payload) {
-        return ConversationEvent.newBuilder()
-                .setEventId(randomId().toString())
-                .setUserId(userId)
-                .setConversationId(conversationId)
-                .setAcceptedAt(acceptedAt)
-                .setPayload(payload)
-                .build();
-    }
-
-    // A version-4 UUID from ThreadLocalRandom: event ids are for tracing, not secrets, and
-    // SecureRandom would serialise every request on one lock.
-    private static UUID randomId() {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        long msb = (random.nextLong() & ~0xF000L) | 0x4000L;
-        long lsb = (random.nextLong() & ~(0xC000000000000000L)) | 0x8000000000000000L;
-        return new UUID(msb, lsb);
     }
 }

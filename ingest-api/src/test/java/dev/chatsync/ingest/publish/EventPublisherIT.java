@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 
 import dev.chatsync.ingest.problem.ProblemException;
-import dev.chatsync.ingest.write.ConversationEvents;
+import dev.chatsync.schemas.Envelopes;
+import dev.chatsync.schemas.event.ConversationDeleted;
 import dev.chatsync.schemas.event.ConversationEvent;
 import dev.chatsync.testsupport.TestKafka;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -113,7 +114,7 @@ class EventPublisherIT {
 
     private static List<ProducerRecord<String, ConversationEvent>> records(String topic, int count) {
         return IntStream.range(0, count)
-                .mapToObj(i -> new ProducerRecord<>(topic, "user_1/c1", ConversationEvents.conversationDeleted("user_1", "c1", Instant.now())))
+                .mapToObj(i -> new ProducerRecord<>(topic, "user_1/c1", Envelopes.of("user_1", "c1", Instant.now(), new ConversationDeleted())))
                 .toList();
     }
 

@@ -1,4 +1,4 @@
-package dev.chatsync.ingest;
+package dev.chatsync.benchmarks.ingest;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,9 +20,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 /**
  * The benchmark's HTTP/1.1 client: keep-alive connections on one selector thread, each request
  * written from prepared bytes, each response read only as far as its status and body. The load
- * generator shares 2 cores with the API it measures; Reactor Netty's client took about a quarter of
- * them (some 60 µs per request), CPU the API then did not get. Requests beyond the free connections
- * wait in order for one, so an open loop still sees queueing.
+ * generator shares the machine's cores with the API it measures, and Reactor Netty's client took
+ * CPU the API then did not get. Requests beyond the free connections wait in order for one, so an
+ * open loop still sees queueing.
  */
 final class KeepAliveClient implements AutoCloseable {
 

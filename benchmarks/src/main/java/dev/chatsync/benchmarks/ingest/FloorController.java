@@ -1,4 +1,4 @@
-package dev.chatsync.floor;
+package dev.chatsync.benchmarks.ingest;
 
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpStatus;

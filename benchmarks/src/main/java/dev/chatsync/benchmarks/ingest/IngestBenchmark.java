@@ -1,4 +1,4 @@
-package dev.chatsync.ingest;
+package dev.chatsync.benchmarks.ingest;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -27,8 +27,11 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-import dev.chatsync.floor.FloorController;
+import dev.chatsync.ingest.Bodies;
+import dev.chatsync.ingest.RunningApi;
+import dev.chatsync.ingest.TestJwks;
 import dev.chatsync.schemas.ConversationKey;
+import dev.chatsync.schemas.Envelopes;
 import dev.chatsync.schemas.event.ConversationEvent;
 import dev.chatsync.schemas.event.MessageRole;
 import dev.chatsync.schemas.event.MessageUpserted;
@@ -40,7 +43,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Throughput and latency of POST /api/messages over loopback against a real (embedded) Kafka, next
  * to a raw KafkaProducer sending the same records with the same durability settings in the same run.
  * The API runs in a JVM of its own ({@link ApiProcess}); this JVM holds the broker, the load
- * generator and the raw producer. Not a test: {@code ./mvnw -pl ingest-api test-compile exec:java}.
+ * generator and the raw producer. Not a test: {@code ./mvnw -B -pl benchmarks exec:java@ingest}.
  *
  * <ol>
  *   <li>warm-up: every shape below and the raw producer, {@code bench.warmupSeconds} (150) in all;</li>
@@ -104,6 +107,9 @@ public final class IngestBenchmark {
             settings.put("chatsync.ingest.rate-limit.capacity", "100000000");
             settings.put("chatsync.ingest.rate-limit.refill-per-second", "100000000");
             settings.put("spring.main.sources", FloorController.class.getName());
+            // this module's classpath, which the API's JVM gets, holds the persister's Flyway too;
+            // the database is migrated already, as the persister does it in production
+            settings.put("spring.flyway.enabled", "false");
             try (ApiProcess api = ApiProcess.start(settings, API_JVM_OPTIONS);
                     KeepAliveClient client = new KeepAliveClient(new InetSocketAddress("127.0.0.1", api.port()), CONCURRENCY)) {
                 run(new IngestBenchmark(client, jwks), api, topic);
@@ -165,9 +171,8 @@ public final class IngestBenchmark {
     }
 
     /**
-     * Every body shape measured later, and the raw producer, run until the JITs of both JVMs settle.
-     * On 2 cores that takes minutes: 60 s in, the API's C2 compiler still took 22 % of its CPU (1.5 %
-     * after 150 s), and POST throughput after 150 s was 1.6 times that after 60 s.
+     * Every body shape measured later, and the raw producer, run until the JITs of both JVMs settle:
+     * on a small machine that takes minutes, and until then the compilers take CPU the requests would get.
      */
     private void warmUp(String topic) throws InterruptedException {
         List<Supplier<Post>> shapes = new ArrayList<>();
@@ -307,7 +312,7 @@ public final class IngestBenchmark {
         config.put(ProducerConfig.LINGER_MS_CONFIG, 1);
         try (KafkaProducer<String, ConversationEvent> producer = new KafkaProducer<>(config, new StringSerializer(), new ConversationEventSerializer())) {
             // Records are built as they are sent, as the API builds its own: a list of all of them
-            // held hundreds of MB live and the GC pauses that caused were charged to the producer.
+            // would stay live, and the GC pauses that causes would be charged to the producer.
             List<String> contents = new ArrayList<>();
             for (int m = 0; m < messagesPerPost; m++) {
                 contents.add(content(m));
@@ -317,16 +322,11 @@ public final class IngestBenchmark {
             for (long i = 0; i < records; i++) {
                 String conversationId = "raw-" + (i / messagesPerPost);
                 ConversationKey key = new ConversationKey("user_bench_" + (i % USERS), conversationId);
-                ThreadLocalRandom random = ThreadLocalRandom.current();
-                producer.send(new ProducerRecord<>(topic, key.toString(), ConversationEvent.newBuilder()
-                        .setEventId(new java.util.UUID(random.nextLong(), random.nextLong()).toString())
-                        .setUserId(key.userId())
-                        .setConversationId(conversationId)
-                        .setAcceptedAt(Instant.now())
-                        .setPayload(MessageUpserted.newBuilder().setPersonaId("hitesh").setTitle("Benchmark chat")
+                producer.send(new ProducerRecord<>(topic, key.toString(), Envelopes.of(key.userId(), conversationId, Instant.now(),
+                        MessageUpserted.newBuilder().setPersonaId("hitesh").setTitle("Benchmark chat")
                                 .setMessageId("msg-" + (i % messagesPerPost)).setRole(MessageRole.user)
-                                .setContent(contents.get((int) (i % messagesPerPost))).build())
-                        .build()), (metadata, failure) -> acked.countDown());
+                                .setContent(contents.get((int) (i % messagesPerPost))).build())),
+                        (metadata, failure) -> acked.countDown());
             }
             acked.await();
             return records / ((System.nanoTime() - started) / 1e9);

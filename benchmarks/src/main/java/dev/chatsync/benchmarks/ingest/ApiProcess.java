@@ -1,4 +1,4 @@
-package dev.chatsync.ingest;
+package dev.chatsync.benchmarks.ingest;
 
 import java.io.File;
 import java.io.IOException;
@@ -20,6 +20,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import dev.chatsync.ingest.IngestApiApplication;
+import dev.chatsync.inprocess.CommandLine;
 import dev.chatsync.testsupport.HttpGet;
 
 /**
@@ -49,7 +51,7 @@ final class ApiProcess implements AutoCloseable {
         command.add(classpath());
         command.add(IngestApiApplication.class.getName());
         command.add("--server.port=" + port);
-        command.addAll(Arrays.asList(RunningApi.arguments(settings)));
+        command.addAll(Arrays.asList(CommandLine.arguments(settings)));
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(new File("target/bench-api.log"))

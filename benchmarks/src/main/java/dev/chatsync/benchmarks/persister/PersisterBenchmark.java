@@ -1,4 +1,4 @@
-package dev.chatsync.persister;
+package dev.chatsync.benchmarks.persister;
 
 import java.io.StringReader;
 import java.sql.Connection;
@@ -16,6 +16,10 @@ import org.flywaydb.core.Flyway;
 import org.postgresql.PGConnection;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 
+import dev.chatsync.persister.RunningPersister;
+import dev.chatsync.persister.Tables;
+import dev.chatsync.persister.TestEventsProducer;
+import dev.chatsync.schemas.Envelopes;
 import dev.chatsync.schemas.event.ConversationEvent;
 import dev.chatsync.schemas.event.MessageRole;
 import dev.chatsync.schemas.event.MessageUpserted;
@@ -27,7 +31,7 @@ import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 
 /**
  * Throughput of the persister against the physical limit (COPY), on this machine's embedded Kafka and
- * Postgres. Not a test: {@code ./mvnw -B -pl persister exec:java}, with {@code -Dmessages=500000}
+ * Postgres. Not a test: {@code ./mvnw -B -pl benchmarks exec:java@persister}, with {@code -Dmessages=500000}
  * (new messages, 1 KB each, over {@code -Dconversations=20000}, arriving in turns of a user message and
  * its reply, round-robin over the conversations), {@code -Dresync=250000} (events of the re-sync phase:
  * per conversation 19 stored messages re-sent unchanged and 1 new),
@@ -138,20 +142,15 @@ public final class PersisterBenchmark {
     }
 
     private static ConversationEvent event(int conversation, String messageId, MessageRole role, int contentSeed, long sequence) {
-        return ConversationEvent.newBuilder()
-                .setEventId(UUID.randomUUID().toString())
-                .setUserId("user_" + conversation % USERS)
-                .setConversationId("conv-" + conversation)
-                .setAcceptedAt(ACCEPTED_AT.plusMillis(sequence))
-                .setPayload(MessageUpserted.newBuilder()
+        return Envelopes.of("user_" + conversation % USERS, "conv-" + conversation, ACCEPTED_AT.plusMillis(sequence),
+                MessageUpserted.newBuilder()
                         .setPersonaId("hitesh")
                         .setTitle("Conversation " + conversation)
                         .setMessageId(messageId)
                         .setRole(role)
                         .setContent(content(contentSeed))
                         .setCreatedAt(null)
-                        .build())
-                .build();
+                        .build());
     }
 
     private static String content(int index) {
@@ -178,6 +177,8 @@ public final class PersisterBenchmark {
                 "chatsync.persister.concurrency=" + CONCURRENCY,
                 "chatsync.persister.max-batch-size=" + BATCH_SIZE,
                 "spring.datasource.hikari.maximum-pool-size=" + Math.max(2, CONCURRENCY),
+                // the ingest-api's springdoc shares this module's classpath; the persister has no API to describe
+                "springdoc.api-docs.enabled=false",
                 "logging.level.root=WARN")) {
             String applied = "SELECT coalesce(sum(next_offset), 0) FROM kafka_offsets";
             long before = Tables.number(database, applied);
