@@ -4,6 +4,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
+import dev.chatsync.changes.ChangesFeedProperties;
 import dev.chatsync.events.EventsTopic;
 
 /**
@@ -13,7 +14,7 @@ import dev.chatsync.events.EventsTopic;
  * {@code deadletter.DeadLetterPublisher}) → Kafka offset commit by the container.
  */
 @SpringBootApplication
-@ConfigurationPropertiesScan(basePackageClasses = {PersisterApplication.class, EventsTopic.class})
+@ConfigurationPropertiesScan(basePackageClasses = {PersisterApplication.class, EventsTopic.class, ChangesFeedProperties.class})
 public class PersisterApplication {
 
     /**
