@@ -2,8 +2,6 @@ package dev.chatsync.ingest.dedup;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -39,11 +37,10 @@ public final class RecentlyPublished {
 
     @Autowired
     RecentlyPublished(DedupProperties properties) {
-        this(properties, System::currentTimeMillis, ForkJoinPool.commonPool());
+        this(properties, System::currentTimeMillis);
     }
 
-    /** @param maintenance where the cache evicts; tests run it on the calling thread so eviction is deterministic */
-    RecentlyPublished(DedupProperties properties, LongSupplier clockMillis, Executor maintenance) {
+    RecentlyPublished(DedupProperties properties, LongSupplier clockMillis) {
         this.ttlMillis = properties.ttl().toMillis();
         this.clock = clockMillis;
         this.conversations = Caffeine.newBuilder()
@@ -52,7 +49,9 @@ public final class RecentlyPublished {
                 // a conversation last written ttl ago holds no message that is still trusted
                 .expireAfterWrite(properties.ttl())
                 .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clockMillis.getAsLong()))
-                .executor(maintenance)
+                // evicting on the calling thread: handing each write's upkeep to the common pool costs a
+                // thread wake-up per request on a small machine, and eviction becomes deterministic
+                .executor(Runnable::run)
                 .build();
     }
 
@@ -82,17 +81,22 @@ public final class RecentlyPublished {
         return unpublished;
     }
 
-    /** Records that Kafka stored the message with this fingerprint at {@code offset}. */
-    public void remember(ConversationKey key, String messageId, long fingerprint, long offset) {
-        long idHash = idHash(messageId);
+    /**
+     * Records that Kafka stored {@code messages.get(i)} with its fingerprint at {@code offsets[i]}
+     * (negative: not stored), in one update of the conversation's entry.
+     */
+    public void remember(ConversationKey key, List<? extends Fingerprinted> messages, long[] offsets) {
         long now = clock.getAsLong();
         // compute() runs one key's writers one at a time (and re-weighs the entry); the monitor
         // makes the table's changes safe for readers in unpublished()
         conversations.asMap().compute(key, (k, known) -> {
             Conversation conversation = known == null ? new Conversation(-1) : known;
-            if (offset > conversation.deletedAt) {
-                synchronized (conversation) {
-                    conversation.put(idHash, fingerprint, offset, now);
+            synchronized (conversation) {
+                for (int i = 0; i < messages.size(); i++) {
+                    if (offsets[i] >= 0 && offsets[i] > conversation.deletedAt) {
+                        Fingerprinted message = messages.get(i);
+                        conversation.put(idHash(message.messageId()), message.fingerprint(), offsets[i], now);
+                    }
                 }
             }
             return conversation;

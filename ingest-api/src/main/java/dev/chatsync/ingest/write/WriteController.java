@@ -119,13 +119,11 @@ class WriteController {
         }
         return publisher.publish(records, completions).map(acks -> {
             // one acknowledgement per record, in the records' order
-            for (int i = 0; i < acks.size(); i++) {
-                RecordMetadata ack = acks.get(i);
-                Candidate published = outgoing.get(i);
-                if (ack.hasOffset()) {
-                    recent.remember(key, published.messageId(), published.fingerprint(), ack.offset());
-                }
+            long[] offsets = new long[acks.size()];
+            for (int i = 0; i < offsets.length; i++) {
+                offsets[i] = acks.get(i).hasOffset() ? acks.get(i).offset() : -1;
             }
+            recent.remember(key, outgoing, offsets);
             metrics.published(records.size());
             return new SyncAccepted(sync.conversationId(), messages.size(), records.size(), skipped);
         });
