@@ -31,7 +31,8 @@ class TombstonePruner {
     // SKIP LOCKED: a tombstone the batch writer is moving forward (a re-delete), or another instance
     // is pruning, is left for later instead of waited for, so pruning never queues behind a batch and
     // two instances prune disjoint chunks. The horizon row is locked only until the chunk commits;
-    // GREATEST keeps it from moving back when two instances' chunks commit out of order.
+    // GREATEST keeps it from moving back when two instances' chunks commit out of order. ORDER BY
+    // rather than max(): Postgres has max(xid8) only from version 15 on.
     private static final String PRUNE = """
             WITH expired AS (
                 SELECT user_id, conversation_id FROM conversation_tombstones
@@ -46,7 +47,7 @@ class TombstonePruner {
                 RETURNING t.change_xid
             ), horizon AS (
                 UPDATE feed_horizon h SET pruned_xid = GREATEST(h.pruned_xid, p.newest)
-                FROM (SELECT max(change_xid) AS newest FROM pruned) p
+                FROM (SELECT change_xid AS newest FROM pruned ORDER BY change_xid DESC LIMIT 1) p
                 WHERE p.newest > h.pruned_xid
             )
             SELECT count(*) FROM pruned

@@ -94,7 +94,7 @@ class MessagePartsIT {
         assertSameJson(stored.get(2).parts(), FILE_PARTS);
         assertThat(stored.get(1).content()).isEqualTo("It is 21.5 °C in Berlin.");
         // numbers keep their digits (jsonb numeric), which a double would not
-        assertThat(JSON.readTree(stored.get(1).metadata()).get("seed").bigIntegerValue()).hasToString("12345678901234567890");
+        assertThat(JSON.readTree(stored.get(1).metadata()).get("seed")).hasToString("12345678901234567890");
         assertThat(stored).extracting(Stored::revision).containsOnly(1);
     }
 
@@ -117,7 +117,7 @@ class MessagePartsIT {
         assertThat(revisions).extracting(Stored::messageId, Stored::revision).containsExactly(tuple("m2", 1));
         assertSameJson(revisions.get(0).parts(), ANSWER_PARTS);
         assertSameJson(revisions.get(0).metadata(), ANSWER_METADATA);
-        assertThat(JSON.readTree(revisions.get(0).parts()).get(2).get("output").get("tempC").doubleValue()).isEqualTo(21.5);
+        assertThat(JSON.readTree(revisions.get(0).parts()).get(2).get("output")).hasToString("{\"tempC\":21.5}");
     }
 
     @Test
