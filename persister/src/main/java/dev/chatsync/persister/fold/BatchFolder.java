@@ -22,8 +22,8 @@ import dev.chatsync.schemas.event.MessageUpserted;
  * Folds a batch of events, in Kafka order, into a {@link FoldedBatch} whose application gives the same
  * database as applying the events one by one: per conversation the last metadata wins, per message
  * every distinct version (role, content, parts, metadata) is kept in order (consecutive identical
- * re-syncs collapse), and a delete
- * splits the conversation's events into generations so that messages after it start afresh.
+ * re-syncs collapse), and a delete splits the conversation's events into generations so that messages
+ * after it start afresh.
  */
 public final class BatchFolder {
 

@@ -32,7 +32,7 @@ class TombstonePruner {
     // is pruning, is left for later instead of waited for, so pruning never queues behind a batch and
     // two instances prune disjoint chunks. The horizon row is locked only until the chunk commits;
     // GREATEST keeps it from moving back when two instances' chunks commit out of order. ORDER BY
-    // rather than max(): Postgres has max(xid8) only from version 15 on.
+    // rather than max(), which older Postgres versions lack for xid8.
     private static final String PRUNE = """
             WITH expired AS (
                 SELECT user_id, conversation_id FROM conversation_tombstones

@@ -27,7 +27,7 @@ final class ConversationDeletes {
                 WHERE c.user_id = d.user_id AND c.conversation_id = d.conversation_id
                 RETURNING c.id, c.user_id, c.conversation_id, d.deleted_at
             ), tombstones AS (
-                INSERT INTO conversation_tombstones AS t (user_id, conversation_id, conversation_pk, deleted_at, change_xid)
+                INSERT INTO conversation_tombstones (user_id, conversation_id, conversation_pk, deleted_at, change_xid)
                 SELECT user_id, conversation_id, id, deleted_at, pg_current_xact_id() FROM deleted
                 ON CONFLICT (user_id, conversation_id) DO UPDATE
                 SET conversation_pk = excluded.conversation_pk, deleted_at = excluded.deleted_at, change_xid = excluded.change_xid
