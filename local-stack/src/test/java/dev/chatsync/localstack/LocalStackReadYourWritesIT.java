@@ -31,7 +31,7 @@ import dev.chatsync.database.DatabaseUrl;
  * first try, however far the persister is behind (up to the wait's bound); without the token a read
  * right after its write may miss it.
  */
-class ReadYourWritesIT {
+class LocalStackReadYourWritesIT {
 
     private static final int PAIRS = 200;
     // per user, well inside the default rate limit's burst
