@@ -99,8 +99,9 @@ class SecurityConfig {
         CorsConfiguration cors = new CorsConfiguration();
         cors.setAllowedOrigins(origins);
         cors.setAllowedMethods(List.of("GET", "POST", "DELETE"));
-        cors.setAllowedHeaders(List.of("Authorization", "Content-Type"));
-        cors.setExposedHeaders(List.of("Retry-After"));
+        // Chat-Sync-Token and Chat-Sync-Consistent: read-your-writes (synctoken.ReadYourWritesFilter)
+        cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "Chat-Sync-Token"));
+        cors.setExposedHeaders(List.of("Retry-After", "Chat-Sync-Consistent"));
         cors.setMaxAge(600L);
         UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
         source.registerCorsConfiguration("/api/**", cors);
