@@ -179,6 +179,7 @@ class SyncReadsIT {
             EntityExchangeResult<byte[]> first = get("user_tags", uri).expectStatus().isOk().expectBody().returnResult();
             String tag = first.getResponseHeaders().getETag();
             assertThat(tag).as("ETag of %s", uri).startsWith("W/\"");
+            assertThat(first.getResponseHeaders().getCacheControl()).as("browsers store no copy").contains("no-store");
             tags.put(uri, tag);
             EntityExchangeResult<byte[]> second = get("user_tags", uri, tag).expectStatus().isNotModified().expectBody().returnResult();
             assertThat(second.getResponseBody()).as("304 of %s", uri).isNullOrEmpty();

@@ -1,6 +1,5 @@
 package dev.chatsync.ingest.changes;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,7 +39,7 @@ import reactor.core.publisher.Mono;
 @RestController
 class ChangesController {
 
-    static final int MAX_WAIT_SECONDS = 30;
+    private static final int MAX_WAIT_SECONDS = 30;
     private static final Pattern WAIT = Pattern.compile("[0-9]{1,2}");
 
     private final ChangesFeed feed;
@@ -48,7 +47,6 @@ class ChangesController {
     private final JdbcScheduler jdbc;
     private final ReadProperties pages;
     private final Duration retention;
-    private final Clock clock;
     private final Counter requests;
     private final Counter longPolls;
     private final DistributionSummary rows;
@@ -60,7 +58,6 @@ class ChangesController {
         this.jdbc = jdbc;
         this.pages = pages;
         this.retention = changes.tombstoneRetention();
-        this.clock = Clock.systemUTC();
         this.requests = Counter.builder("chatsync.ingest.changes.requests").tag("wait", "false")
                 .description("Pages of the changes feed asked for").register(meters);
         this.longPolls = Counter.builder("chatsync.ingest.changes.requests").tag("wait", "true")
@@ -101,8 +98,7 @@ class ChangesController {
         if (!violations.isEmpty()) {
             return Mono.error(ProblemException.invalid(violations));
         }
-        Instant now = clock.instant();
-        if (cursor.isPresent() && cursor.get().issued().plus(retention).isBefore(now)) {
+        if (cursor.isPresent() && cursor.get().issued().plus(retention).isBefore(Instant.now())) {
             return Mono.error(expired());
         }
         (waitSeconds > 0 ? longPolls : requests).increment();
@@ -113,12 +109,12 @@ class ChangesController {
                 .flatMap(page -> resumed && page.prunedPast(after) ? Mono.<FeedPage>error(expired()) : untilChanged(userId, page, size, deadline))
                 .map(page -> {
                     rows.record(page.rows());
-                    return new ChangesPage(page.conversations(), page.deleted(), new FeedCursor(page.next(), clock.instant()).encode(), page.more());
+                    return new ChangesPage(page.conversations(), page.deleted(), new FeedCursor(page.next(), Instant.now()).encode(), page.more());
                 });
     }
 
-    // The next read starts where the empty page ended, just below the horizon it was read at, so the
-    // watcher's "stamp past it" is exactly "a row this read would now return".
+    // The next read starts where the empty page ended, just below the horizon it was read at: a stamp
+    // the watcher finds past it, below its own horizon, is a row that read returns.
     private Mono<FeedPage> untilChanged(String userId, FeedPage page, int size, long deadline) {
         long left = deadline - System.nanoTime();
         if (!page.isEmpty() || left <= 0) {
