@@ -281,6 +281,15 @@ class ChangesFeedIT {
         get(user, "/api/changes?since=" + reloaded.cursor()).expectStatus().isOk();
     }
 
+    @Test
+    void theNewRoutesAreInTheOpenApiDocument() {
+        http.get().uri("/v3/api-docs").exchange().expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.paths['/api/changes'].get.parameters[?(@.name == 'wait')]").exists()
+                .jsonPath("$.paths['/api/changes'].get.parameters[?(@.name == 'since')]").exists()
+                .jsonPath("$.paths['/api/messages/revisions'].get.parameters[?(@.name == 'messageId')]").exists();
+    }
+
     private static void expectGone(WebTestClient.ResponseSpec response) {
         response.expectStatus().isEqualTo(410)
                 .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
