@@ -193,6 +193,29 @@ class BadInputIT {
                 400, "syncToken", "sync_token", Map.of("Chat-Sync-Token", "not-a-token")));
         cases.add(new Case("GET with a forged Chat-Sync-Token header", HttpMethod.GET, "/api/usage", null, null, false,
                 400, "syncToken", "sync_token", Map.of("Chat-Sync-Token", FORGED)));
+        // the changes feed and the edit history
+        cases.add(query("changes with a made-up cursor", HttpMethod.GET, "/api/changes?since=abc", "since", "cursor"));
+        cases.add(query("changes with an empty cursor", HttpMethod.GET, "/api/changes?since=", "since", "cursor"));
+        cases.add(query("changes with a cursor that is not base64url", HttpMethod.GET, "/api/changes?since=djEuMS4y%2B%2F", "since", "cursor"));
+        cases.add(query("changes with a cursor of another version", HttpMethod.GET, "/api/changes?since=" + base64Url("v2.1.2.3.4"), "since", "cursor"));
+        cases.add(query("changes with a cursor missing a part", HttpMethod.GET, "/api/changes?since=" + base64Url("v1.1.2.3"), "since", "cursor"));
+        cases.add(query("changes with a negative cursor", HttpMethod.GET, "/api/changes?since=" + base64Url("v1.-1.2.3.4"), "since", "cursor"));
+        cases.add(query("changes with a cursor beyond a long", HttpMethod.GET,
+                "/api/changes?since=" + base64Url("v1.99999999999999999999.2.3.4"), "since", "cursor"));
+        cases.add(query("changes with an overlong cursor", HttpMethod.GET, "/api/changes?since=" + "A".repeat(1000), "since", "cursor"));
+        cases.add(query("changes waiting 31 s", HttpMethod.GET, "/api/changes?wait=31", "wait", "range"));
+        cases.add(query("changes waiting -1 s", HttpMethod.GET, "/api/changes?wait=-1", "wait", "range"));
+        cases.add(query("changes waiting 1.5 s", HttpMethod.GET, "/api/changes?wait=1.5", "wait", "range"));
+        cases.add(query("changes waiting ten", HttpMethod.GET, "/api/changes?wait=ten", "wait", "range"));
+        cases.add(query("changes with limit 0", HttpMethod.GET, "/api/changes?limit=0", "limit", "range"));
+        cases.add(query("changes with limit above the maximum", HttpMethod.GET, "/api/changes?limit=2001", "limit", "range"));
+        cases.add(query("revisions without messageId", HttpMethod.GET, "/api/messages/revisions?conversationId=c", "messageId", "required"));
+        cases.add(query("revisions without conversationId", HttpMethod.GET, "/api/messages/revisions?messageId=m", "conversationId", "required"));
+        cases.add(query("revisions with an unsafe messageId", HttpMethod.GET, "/api/messages/revisions?conversationId=c&messageId=%3Cx%3E",
+                "messageId", "id_charset"));
+        cases.add(query("revisions with a made-up cursor", HttpMethod.GET, "/api/messages/revisions?conversationId=c&messageId=m&cursor=0",
+                "cursor", "cursor"));
+        cases.add(query("revisions with limit 0", HttpMethod.GET, "/api/messages/revisions?conversationId=c&messageId=m&limit=0", "limit", "range"));
         return cases.stream();
     }
 
@@ -338,6 +361,10 @@ class BadInputIT {
 
     private static Case query(String name, HttpMethod method, String uri, String field, String rule) {
         return new Case(name, method, uri, null, null, false, 400, field, rule);
+    }
+
+    private static String base64Url(String text) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.US_ASCII));
     }
 
     private static byte[] json(Object value) {

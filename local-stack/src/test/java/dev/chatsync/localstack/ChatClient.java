@@ -56,6 +56,10 @@ final class ChatClient {
         return send(authorized(token, "/api/usage").GET());
     }
 
+    Response changes(String token, String query) {
+        return send(authorized(token, "/api/changes" + query).GET());
+    }
+
     Response delete(String token, String conversationId) {
         return send(authorized(token, "/api/messages?conversationId=" + URLEncoder.encode(conversationId, StandardCharsets.UTF_8)).DELETE());
     }
