@@ -4,6 +4,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
+import dev.chatsync.changes.ChangesFeedProperties;
 import dev.chatsync.events.EventsTopic;
 
 /**
@@ -12,7 +13,7 @@ import dev.chatsync.events.EventsTopic;
  * it can share one classpath (and one JVM) with the persister in the local stack.
  */
 @SpringBootApplication
-@ConfigurationPropertiesScan(basePackageClasses = {IngestApiApplication.class, EventsTopic.class})
+@ConfigurationPropertiesScan(basePackageClasses = {IngestApiApplication.class, EventsTopic.class, ChangesFeedProperties.class})
 public class IngestApiApplication {
 
     /** The application with its own config name; the local stack starts it from here. */

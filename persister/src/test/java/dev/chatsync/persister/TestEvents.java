@@ -35,6 +35,21 @@ public final class TestEvents {
                 .build());
     }
 
+    /** A message as a client on the AI SDK sends it: parts and metadata as JSON text (either may be null). */
+    public static ConversationEvent message(String userId, String conversationId, String messageId, MessageRole role, String content,
+                                            String parts, String metadata, long second) {
+        return Envelopes.of(userId, conversationId, ACCEPTED_AT.plusSeconds(second), MessageUpserted.newBuilder()
+                .setPersonaId("hitesh")
+                .setTitle("Learning Kafka")
+                .setMessageId(messageId)
+                .setRole(role)
+                .setContent(content)
+                .setCreatedAt(null)
+                .setParts(parts)
+                .setMetadata(metadata)
+                .build());
+    }
+
     public static ConversationEvent conversation(String userId, String conversationId, String personaId, String title, long second) {
         return Envelopes.of(userId, conversationId, ACCEPTED_AT.plusSeconds(second), ConversationUpserted.newBuilder().setPersonaId(personaId).setTitle(title).build());
     }

@@ -62,30 +62,43 @@ public final class RecentlyPublished {
         long fingerprint();
     }
 
+    /**
+     * The messages of a request still to publish, and where the others were stored: the
+     * conversation's partition and the highest offset among the skipped messages (both -1 when none
+     * was skipped), which is as far as a read must wait to see them.
+     */
+    public record Unpublished<M>(List<M> messages, int partition, long highestSkippedOffset) {
+    }
+
     /** The messages not published with their fingerprint recently enough to trust, in their order. */
-    public <M extends Fingerprinted> List<M> unpublished(ConversationKey key, List<M> messages) {
+    public <M extends Fingerprinted> Unpublished<M> unpublished(ConversationKey key, List<M> messages) {
         Conversation conversation = conversations.getIfPresent(key);
         if (conversation == null) {
-            return messages;
+            return new Unpublished<>(messages, -1, -1);
         }
         long oldest = clock.getAsLong() - ttlMillis;
         List<M> unpublished = new ArrayList<>(messages.size());
+        long highestSkipped = -1;
+        int partition;
         synchronized (conversation) {
             for (M message : messages) {
                 int slot = conversation.slotOf(idHash(message.messageId()));
                 if (slot < 0 || conversation.fingerprint(slot) != message.fingerprint() || conversation.rememberedAt(slot) < oldest) {
                     unpublished.add(message);
+                } else {
+                    highestSkipped = Math.max(highestSkipped, conversation.offset(slot));
                 }
             }
+            partition = conversation.partition;
         }
-        return unpublished;
+        return highestSkipped < 0 ? new Unpublished<>(unpublished, -1, -1) : new Unpublished<>(unpublished, partition, highestSkipped);
     }
 
     /**
-     * Records that Kafka stored {@code messages.get(i)} with its fingerprint at {@code offsets[i]}
-     * (negative: not stored), in one update of the conversation's entry.
+     * Records that Kafka stored {@code messages.get(i)} with its fingerprint at {@code offsets[i]} of
+     * {@code partition} (negative: not stored), in one update of the conversation's entry.
      */
-    public void remember(ConversationKey key, List<? extends Fingerprinted> messages, long[] offsets) {
+    public void remember(ConversationKey key, List<? extends Fingerprinted> messages, int partition, long[] offsets) {
         long now = clock.getAsLong();
         // compute() runs one key's writers one at a time (and re-weighs the entry); the monitor
         // makes the table's changes safe for readers in unpublished()
@@ -96,6 +109,7 @@ public final class RecentlyPublished {
                     if (offsets[i] >= 0 && offsets[i] > conversation.deletedAt) {
                         Fingerprinted message = messages.get(i);
                         conversation.put(idHash(message.messageId()), message.fingerprint(), offsets[i], now);
+                        conversation.partition = partition;
                     }
                 }
             }
@@ -132,13 +146,15 @@ public final class RecentlyPublished {
      * fingerprint, offset, time remembered): no objects per message. At ingest rates the cache turns
      * over in seconds, and a map entry, a record and the retained id string per message made every
      * young collection copy most of the cache. Messages are never removed one by one, only with
-     * their conversation.
+     * their conversation. The partition is the conversation's, not the message's: one conversation
+     * is one Kafka key.
      */
     private static final class Conversation {
         private static final int LONGS_PER_SLOT = 4;
 
         final long deletedAt;
         int size;
+        int partition = -1;
         private long[] slots = new long[8 * LONGS_PER_SLOT];
 
         Conversation(long deletedAt) {
@@ -153,6 +169,10 @@ public final class RecentlyPublished {
 
         long fingerprint(int slot) {
             return slots[slot * LONGS_PER_SLOT + 1];
+        }
+
+        long offset(int slot) {
+            return slots[slot * LONGS_PER_SLOT + 2];
         }
 
         long rememberedAt(int slot) {

@@ -13,7 +13,7 @@ import io.micrometer.core.instrument.Timer;
 /**
  * The persister's own meters (Kafka client metrics, consumer lag included, come from Spring Boot's
  * MicrometerConsumerListener): {@code chatsync.persister.batches}, {@code .batch.size},
- * {@code .records{outcome}}, {@code .transaction} and {@code .retries}.
+ * {@code .records{outcome}}, {@code .transaction}, {@code .retries} and {@code .tombstones.pruned}.
  */
 @Component
 public class PersisterMetrics {
@@ -28,6 +28,7 @@ public class PersisterMetrics {
     private final Counter alreadyApplied;
     private final Timer transaction;
     private final Counter retries;
+    private final Counter tombstonesPruned;
 
     PersisterMetrics(MeterRegistry registry) {
         batches = Counter.builder("chatsync.persister.batches").description("Batches committed").register(registry);
@@ -42,6 +43,8 @@ public class PersisterMetrics {
         transaction = Timer.builder("chatsync.persister.transaction").description("Database transaction of one batch, committed")
                 .publishPercentiles(0.5, 0.99).publishPercentileHistogram().register(registry);
         retries = Counter.builder("chatsync.persister.retries").description("Batch attempts that failed and will be retried").register(registry);
+        tombstonesPruned = Counter.builder("chatsync.persister.tombstones.pruned")
+                .description("Tombstones of deleted conversations removed after the retention").register(registry);
     }
 
     private static Counter records(MeterRegistry registry, String outcome) {
@@ -63,5 +66,9 @@ public class PersisterMetrics {
 
     public void retrying() {
         retries.increment();
+    }
+
+    public void pruned(int tombstones) {
+        tombstonesPruned.increment(tombstones);
     }
 }

@@ -14,7 +14,8 @@ import dev.chatsync.schemas.ConversationKey;
 /**
  * Creates or updates conversations and returns the surrogate key of each, which the message statements
  * need. An existing conversation is written only when its persona or title changes (a re-sync writes
- * nothing); updated_at only moves forward. Message changes move it too, in {@link MessageUpserts}.
+ * nothing); updated_at only moves forward. A written conversation is stamped with the transaction
+ * ({@code change_xid}). Message changes move and stamp it too, in {@link MessageUpserts}.
  */
 final class ConversationUpserts {
 
@@ -23,6 +24,9 @@ final class ConversationUpserts {
     // INSERT's NOT EXISTS split the input by the statement's snapshot, so no row is touched twice; no
     // other transaction creates these conversations meanwhile, because BatchWriter holds the
     // partition's kafka_offsets lock and a conversation lives on one partition.
+    // GREATEST keeps a conversation's stamp from moving back: a consumer fenced in a rebalance may
+    // write after the new owner with a lower transaction id, and the changes feed relies on a
+    // conversation's stamp being at least that of each of its messages.
     private static final String SQL = """
             WITH input AS (
                 SELECT user_id, conversation_id, persona_id, title,
@@ -38,13 +42,14 @@ final class ConversationUpserts {
                 UPDATE conversations c
                 SET persona_id = e.persona_id,
                     title = COALESCE(e.title, c.title),
-                    updated_at = GREATEST(c.updated_at, e.updated_at)
+                    updated_at = GREATEST(c.updated_at, e.updated_at),
+                    change_xid = GREATEST(c.change_xid, pg_current_xact_id())
                 FROM existing e
                 WHERE c.id = e.id
                   AND (e.old_persona_id <> e.persona_id OR e.old_title IS DISTINCT FROM COALESCE(e.title, e.old_title))
             ), inserted AS (
-                INSERT INTO conversations (user_id, conversation_id, persona_id, title, created_at, updated_at)
-                SELECT user_id, conversation_id, persona_id, title, created_at, updated_at FROM input i
+                INSERT INTO conversations (user_id, conversation_id, persona_id, title, created_at, updated_at, change_xid)
+                SELECT user_id, conversation_id, persona_id, title, created_at, updated_at, pg_current_xact_id() FROM input i
                 WHERE NOT EXISTS (SELECT 1 FROM existing e WHERE e.ord = i.ord)
                 ORDER BY ord
                 RETURNING id, user_id, conversation_id

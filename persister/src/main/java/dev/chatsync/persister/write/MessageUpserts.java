@@ -14,9 +14,11 @@ import dev.chatsync.schemas.ConversationKey;
 
 /**
  * Writes one round of message versions (each message at most once) in a single statement: new
- * messages are inserted in Kafka order (their seq), changed ones are updated with their previous
- * version copied to message_revisions, identical re-syncs write nothing, and the conversations of
- * inserted or changed messages get their updated_at moved forward.
+ * messages are inserted in Kafka order (their seq), changed ones (role, content, parts or metadata)
+ * are updated with their previous version copied to message_revisions, identical re-syncs write
+ * nothing, and the conversations of inserted or changed messages get their updated_at moved forward.
+ * Every row written is stamped with the transaction ({@code change_xid}); so is the conversation of
+ * each, which keeps a conversation's stamp at least that of each of its messages.
  */
 final class MessageUpserts {
 
@@ -30,40 +32,50 @@ final class MessageUpserts {
     // INSERT never reach the same row (Postgres cannot modify a row twice in one statement). No other
     // transaction writes these conversations meanwhile: BatchWriter holds the partition's kafka_offsets
     // row lock, and a conversation lives on one partition.
+    // parts and metadata travel as text and become jsonb in the input CTE: jsonb compares by value, so
+    // the same JSON in another key order or spacing is unchanged (IS DISTINCT FROM: both may be null).
+    // The conversation is written only when its updated_at or its stamp moves: an earlier statement of
+    // the same transaction (its upsert, an earlier round) may have stamped it already.
     private static final String SQL = """
             WITH input AS (
-                SELECT conversation_pk, message_id, role, content,
+                SELECT conversation_pk, message_id, role, content, parts::jsonb AS parts, metadata::jsonb AS metadata,
                        timestamptz 'epoch' + created_ms * interval '1 millisecond' AS created_at,
                        timestamptz 'epoch' + accepted_ms * interval '1 millisecond' AS accepted_at,
                        ord
-                FROM unnest(?::int8[], ?::text[], ?::text[], ?::text[], ?::int8[], ?::int8[]) WITH ORDINALITY
-                    AS i(conversation_pk, message_id, role, content, created_ms, accepted_ms, ord)
+                FROM unnest(?::int8[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int8[], ?::int8[]) WITH ORDINALITY
+                    AS i(conversation_pk, message_id, role, content, parts, metadata, created_ms, accepted_ms, ord)
             ), changed AS (
-                SELECT i.*, m.revision AS old_revision, m.role AS old_role, m.content AS old_content, m.updated_at AS old_updated_at
+                SELECT i.*, m.revision AS old_revision, m.role AS old_role, m.content AS old_content,
+                       m.parts AS old_parts, m.metadata AS old_metadata, m.updated_at AS old_updated_at
                 FROM input i JOIN messages m ON m.conversation_pk = i.conversation_pk AND m.message_id = i.message_id
                 WHERE m.role <> i.role OR m.content <> i.content
+                   OR m.parts IS DISTINCT FROM i.parts OR m.metadata IS DISTINCT FROM i.metadata
             ), fresh AS (
                 SELECT i.* FROM input i
                 WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.conversation_pk = i.conversation_pk AND m.message_id = i.message_id)
             ), revised AS (
-                INSERT INTO message_revisions (conversation_pk, message_id, revision, role, content, stored_at, replaced_at)
-                SELECT conversation_pk, message_id, old_revision, old_role, old_content, old_updated_at, accepted_at FROM changed
+                INSERT INTO message_revisions (conversation_pk, message_id, revision, role, content, parts, metadata, stored_at, replaced_at)
+                SELECT conversation_pk, message_id, old_revision, old_role, old_content, old_parts, old_metadata, old_updated_at, accepted_at
+                FROM changed
             ), updated AS (
                 UPDATE messages m
-                SET role = ch.role, content = ch.content, revision = ch.old_revision + 1, updated_at = ch.accepted_at
+                SET role = ch.role, content = ch.content, parts = ch.parts, metadata = ch.metadata,
+                    revision = ch.old_revision + 1, updated_at = ch.accepted_at, change_xid = pg_current_xact_id()
                 FROM changed ch
                 WHERE m.conversation_pk = ch.conversation_pk AND m.message_id = ch.message_id
                 RETURNING m.conversation_pk, m.message_id
             ), inserted AS (
-                INSERT INTO messages (conversation_pk, message_id, role, content, created_at, updated_at)
-                SELECT conversation_pk, message_id, role, content, created_at, accepted_at FROM fresh ORDER BY ord
+                INSERT INTO messages (conversation_pk, message_id, role, content, parts, metadata, created_at, updated_at, change_xid)
+                SELECT conversation_pk, message_id, role, content, parts, metadata, created_at, accepted_at, pg_current_xact_id()
+                FROM fresh ORDER BY ord
                 RETURNING conversation_pk, message_id
             ), touched AS (
-                UPDATE conversations c SET updated_at = t.at
+                UPDATE conversations c
+                SET updated_at = GREATEST(c.updated_at, t.at), change_xid = GREATEST(c.change_xid, pg_current_xact_id())
                 FROM (SELECT conversation_pk, max(accepted_at) AS at
                       FROM (SELECT conversation_pk, accepted_at FROM changed UNION ALL SELECT conversation_pk, accepted_at FROM fresh) x
                       GROUP BY conversation_pk) t
-                WHERE c.id = t.conversation_pk AND c.updated_at < t.at
+                WHERE c.id = t.conversation_pk AND (c.updated_at < t.at OR c.change_xid < pg_current_xact_id())
             )
             SELECT 'U', conversation_pk, message_id FROM updated
             UNION ALL
@@ -94,8 +106,10 @@ final class MessageUpserts {
             statement.setArray(2, PgArrays.text(connection, round, MessageVersion::messageId));
             statement.setArray(3, PgArrays.text(connection, round, MessageVersion::role));
             statement.setArray(4, PgArrays.text(connection, round, MessageVersion::content));
-            statement.setArray(5, PgArrays.epochMillis(connection, round, MessageVersion::createdAt));
-            statement.setArray(6, PgArrays.epochMillis(connection, round, MessageVersion::acceptedAt));
+            statement.setArray(5, PgArrays.text(connection, round, MessageVersion::parts));
+            statement.setArray(6, PgArrays.text(connection, round, MessageVersion::metadata));
+            statement.setArray(7, PgArrays.epochMillis(connection, round, MessageVersion::createdAt));
+            statement.setArray(8, PgArrays.epochMillis(connection, round, MessageVersion::acceptedAt));
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     MessageVersion message = byIdentity.get(new Identity(rows.getLong(2), rows.getString(3)));

@@ -12,6 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import dev.chatsync.persister.TestEvents;
+import dev.chatsync.persister.fold.FoldedBatch.ConversationDelete;
 import dev.chatsync.persister.fold.FoldedBatch.Generation;
 import dev.chatsync.persister.fold.FoldedBatch.MessageVersion;
 import dev.chatsync.schemas.ConversationKey;
@@ -51,6 +52,25 @@ class BatchFolderTest {
     }
 
     @Test
+    void aVersionDiffersByPartsOrMetadataToo() {
+        FoldedBatch folded = BatchFolder.fold(List.of(
+                message("u1", "c1", "m1", assistant, "x", "[{\"type\":\"text\",\"text\":\"x\"}]", null, 1),
+                message("u1", "c1", "m1", assistant, "x", "[{\"type\":\"text\",\"text\":\"x\"}]", null, 2),
+                message("u1", "c1", "m1", assistant, "x", "[{\"type\":\"text\",\"text\":\"x\",\"state\":\"done\"}]", null, 3),
+                message("u1", "c1", "m1", assistant, "x", "[{\"type\":\"text\",\"text\":\"x\",\"state\":\"done\"}]", "{\"model\":\"m\"}", 4),
+                message("u1", "c1", "m1", assistant, "x", "[{\"type\":\"text\",\"text\":\"x\",\"state\":\"done\"}]", "{\"model\":\"m\"}", 5),
+                message("u1", "c1", "m1", assistant, "x", null, "{\"model\":\"m\"}", 6)));
+
+        List<List<MessageVersion>> rounds = folded.generations().get(0).messageRounds();
+        assertThat(rounds).hasSize(4);
+        assertThat(rounds).extracting(round -> round.get(0).acceptedAt()).containsExactly(
+                TestEvents.ACCEPTED_AT.plusSeconds(1), TestEvents.ACCEPTED_AT.plusSeconds(3),
+                TestEvents.ACCEPTED_AT.plusSeconds(4), TestEvents.ACCEPTED_AT.plusSeconds(6));
+        assertThat(rounds.get(2).get(0).metadata()).isEqualTo("{\"model\":\"m\"}");
+        assertThat(rounds.get(3).get(0).parts()).isNull();
+    }
+
+    @Test
     void aDeleteStartsANewGenerationForItsConversationOnly() {
         FoldedBatch folded = BatchFolder.fold(List.of(
                 message("u1", "c1", "m1", user, "before"),
@@ -64,7 +84,8 @@ class BatchFolderTest {
         Generation second = folded.generations().get(1);
         assertThat(first.deletes()).isEmpty();
         assertThat(first.messageRounds().get(0)).extracting(MessageVersion::content).containsExactly("before", "elsewhere");
-        assertThat(second.deletes()).containsExactly(C1);
+        // the second delete deletes nothing more: the tombstone keeps the first one's time
+        assertThat(second.deletes()).containsExactly(new ConversationDelete(C1, TestEvents.ACCEPTED_AT.plusSeconds(1)));
         assertThat(second.conversations()).extracting(FoldedBatch.ConversationChange::key).containsExactly(C1);
         assertThat(second.messageRounds().get(0)).extracting(MessageVersion::content).containsExactly("after");
     }
@@ -74,7 +95,7 @@ class BatchFolderTest {
         FoldedBatch folded = BatchFolder.fold(List.of(deleted("u1", "c1", 1), message("u1", "c1", "m1", user, "fresh", 2)));
 
         assertThat(folded.generations()).hasSize(1);
-        assertThat(folded.generations().get(0).deletes()).containsExactly(C1);
+        assertThat(folded.generations().get(0).deletes()).extracting(ConversationDelete::key).containsExactly(C1);
         assertThat(folded.generations().get(0).messageRounds().get(0)).hasSize(1);
     }
 
