@@ -75,7 +75,7 @@ class SeveralDevicesIT {
         assertThat(resync.unchanged()).isEqualTo(2);
         assertThat(resync.updated() + resync.keptAsConflict() + resync.inserted()).isZero();
         assertThat(messagesOf("u-plain")).containsExactly("c1|m1|version two|2|null|0", "c1|m2|an answer|1|null|0");
-        assertThat(revisionsOf("u-plain")).containsExactly("c1|m1|1|version one|f|null");
+        assertThat(revisionsOf("u-plain")).containsExactly("c1|m1|1|version one|false|null");
         // nothing written, nothing stamped: the feed has nothing new for the other devices
         assertThat(dumpWithoutOffsets()).isEqualTo(before);
     }
@@ -96,7 +96,7 @@ class SeveralDevicesIT {
 
         assertThat(resync.unchanged()).isEqualTo(2);
         assertThat(messagesOf("u-rev")).containsExactly("c1|m1|version two|2|1|0", "c1|m2|an answer|1|null|0");
-        assertThat(revisionsOf("u-rev")).containsExactly("c1|m1|1|version one|f|null");
+        assertThat(revisionsOf("u-rev")).containsExactly("c1|m1|1|version one|false|null");
         assertThat(dumpWithoutOffsets()).isEqualTo(before);
 
         // and a re-sync of the current versions with their own revision changes nothing either
@@ -119,7 +119,7 @@ class SeveralDevicesIT {
         assertThat(stale.updated()).isZero();
         assertThat(messagesOf("u-stale")).containsExactly("c1|m1|v3|3|2|1");
         assertThat(revisionsOf("u-stale")).containsExactly(
-                "c1|m1|1|v1|f|null", "c1|m1|2|v2|f|1", "c1|m1|4|A's edit of v1|t|1");
+                "c1|m1|1|v1|false|null", "c1|m1|2|v2|false|1", "c1|m1|4|A's edit of v1|true|1");
         // the message and its conversation are stamped, so the feed carries the conflict; the current
         // version was not replaced, so its updated_at stays
         assertThat(Tables.rows(database, """
@@ -138,7 +138,7 @@ class SeveralDevicesIT {
         assertThat(resolved.updated()).isEqualTo(1);
         assertThat(messagesOf("u-stale")).containsExactly("c1|m1|v3 and A's point|5|3|1");
         assertThat(revisionsOf("u-stale")).containsExactly(
-                "c1|m1|1|v1|f|null", "c1|m1|2|v2|f|1", "c1|m1|3|v3|f|2", "c1|m1|4|A's edit of v1|t|1");
+                "c1|m1|1|v1|false|null", "c1|m1|2|v2|false|1", "c1|m1|3|v3|false|2", "c1|m1|4|A's edit of v1|true|1");
     }
 
     @Test
@@ -173,7 +173,7 @@ class SeveralDevicesIT {
         assertThat(Tables.number(database, """
                 SELECT count(*) FROM message_revisions r JOIN conversations c ON c.id = r.conversation_pk
                 WHERE c.user_id = 'u-stream' AND NOT r.conflict""")).isEqualTo(38);
-        assertThat(revisionsOf("u-stream")).noneMatch(row -> row.contains("|t|"));
+        assertThat(revisionsOf("u-stream")).noneMatch(row -> row.contains("|true|"));
     }
 
     @Test
@@ -269,7 +269,7 @@ class SeveralDevicesIT {
 
         assertThat(stateOf("u-mixed-batch")).isEqualTo(stateOf("u-mixed-single"));
         assertThat(messagesOf("u-mixed-batch")).containsExactly("c2|n1|in c2 after its delete|1|null|0");
-        assertThat(Tables.rows(database, "SELECT conversation_id || '|' || message_ids FROM conversation_tombstones WHERE user_id = 'u-mixed-batch' ORDER BY 1"))
+        assertThat(Tables.rows(database, "SELECT conversation_id || '|' || message_ids::text FROM conversation_tombstones WHERE user_id = 'u-mixed-batch' ORDER BY 1"))
                 .containsExactly("c1|{m1,m2,m3}", "c2|{}");
     }
 
@@ -322,8 +322,8 @@ class SeveralDevicesIT {
         Outcome outcome = outcomes.get(0);
         assertThat(edits).contains(outcome.current());
         List<String> expectedKept = new ArrayList<>();
-        expectedKept.add("the original|f|null");
-        edits.stream().filter(e -> !e.equals(outcome.current())).forEach(e -> expectedKept.add(e + "|t|1"));
+        expectedKept.add("the original|false|null");
+        edits.stream().filter(e -> !e.equals(outcome.current())).forEach(e -> expectedKept.add(e + "|true|1"));
         assertThat(outcome.kept()).containsExactlyInAnyOrderElementsOf(expectedKept);
         assertThat(outcome.conflicts()).isEqualTo(edits.size() - 1);
         assertThat(outcome.basedOn()).isEqualTo("1");
