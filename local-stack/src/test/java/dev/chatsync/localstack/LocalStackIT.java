@@ -128,7 +128,7 @@ class LocalStackIT {
         assertThat(client.get(token, "").body()).doesNotContain("doomed");
         assertThat(count("SELECT count(*) FROM conversations WHERE user_id = 'e2e_deleter'")).isZero();
 
-        client.post(token, conversation("doomed", "hitesh", List.of(message("m1", "user", "second life"))));
+        client.post(token, conversation("doomed", "hitesh", List.of(message("m2", "user", "second life"))));
         awaitPersisted();
         assertThat(contents(client.get(token, "?conversationId=doomed").json())).containsExactly("second life");
     }
