@@ -28,7 +28,9 @@ import dev.chatsync.ingest.read.ConversationReads.Revisions;
 import dev.chatsync.ingest.read.ConversationReads.StoredRevision;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import reactor.core.publisher.Mono;
 
 /**
@@ -59,7 +61,10 @@ class RevisionsController {
                     + "revision number, the revision it was edited from (`basedOn`, when its writer sent one) and when it was stored and replaced, "
                     + "in pages of `limit`; pass `nextCursor` back as `cursor` for older ones. `revision` is the current version's number; "
                     + "a conflict may carry a higher one, numbers go to versions in the order they arrived. "
-                    + "404 when the caller has no such conversation or it has no such message.")
+                    + "404 when the caller has no such conversation or it has no such message.",
+            // the method answers Object (a page, or a 304 without one), so the page's shape is named here
+            responses = @ApiResponse(responseCode = "200", description = "A page of the message's other versions",
+                    content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = RevisionPage.class))))
     @GetMapping(path = "/api/messages/revisions", produces = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<Object>> revisions(@AuthenticationPrincipal Jwt caller,
             @Parameter(description = "A conversation id of the caller") @RequestParam(required = false) String conversationId,
