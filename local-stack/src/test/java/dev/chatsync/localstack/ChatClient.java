@@ -15,7 +15,7 @@ import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** A chat front end as the tests see it: dev tokens, POST/GET/DELETE on /api/messages, JSON. */
+/** A chat front end as the tests see it: dev tokens, POST/GET/DELETE on /api/messages, the revisions, the changes feed, JSON. */
 final class ChatClient {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -60,6 +60,12 @@ final class ChatClient {
         return send(authorized(token, "/api/changes" + query).GET());
     }
 
+    /** A message's other versions (GET /api/messages/revisions), newest first. */
+    Response revisions(String token, String conversationId, String messageId) {
+        return send(authorized(token, "/api/messages/revisions?conversationId=" + URLEncoder.encode(conversationId, StandardCharsets.UTF_8)
+                + "&messageId=" + URLEncoder.encode(messageId, StandardCharsets.UTF_8)).GET());
+    }
+
     Response delete(String token, String conversationId) {
         return send(authorized(token, "/api/messages?conversationId=" + URLEncoder.encode(conversationId, StandardCharsets.UTF_8)).DELETE());
     }
@@ -87,6 +93,11 @@ final class ChatClient {
 
     static Map<String, Object> message(String id, String role, String content) {
         return Map.of("id", id, "role", role, "content", content);
+    }
+
+    /** A message as a device that tracks revisions sends it: with the revision its copy was read at. */
+    static Map<String, Object> message(String id, String role, String content, int revision) {
+        return Map.of("id", id, "role", role, "content", content, "revision", revision);
     }
 
     record Response(int status, HttpHeaders headers, String body) {
