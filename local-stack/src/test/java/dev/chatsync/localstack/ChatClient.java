@@ -52,6 +52,11 @@ final class ChatClient {
         return send(authorized(token, "/api/messages" + query).header("Chat-Sync-Token", syncToken).GET());
     }
 
+    /** A GET that sends back the ETag of the copy the client holds. */
+    Response revalidate(String token, String query, String etag) {
+        return send(authorized(token, "/api/messages" + query).header("If-None-Match", etag).GET());
+    }
+
     Response usage(String token) {
         return send(authorized(token, "/api/usage").GET());
     }

@@ -19,9 +19,10 @@ import tools.jackson.databind.JsonNode;
 /**
  * One user's devices writing the same conversations, end to end through Kafka and the persister (issue
  * 17): a device that is behind never reverts a newer edit by its periodic re-sync, two edits of the
- * same revision end alike in either order with both kept and the conflict shown to the other device,
- * and a delete stays a delete until the user really writes to the conversation again. Every read
- * waits for the write before it with the 202's syncToken.
+ * same revision end alike in either order with both kept, the conflict counted, moving the ETag and
+ * fed to the other device, a delete stays a delete until the user really writes to the conversation
+ * again, and a streaming reply still updates in place. Every read waits for the write before it with
+ * the 202's syncToken.
  */
 class LocalStackSeveralDevicesIT {
 
@@ -90,7 +91,9 @@ class LocalStackSeveralDevicesIT {
         assertThat(following.copy().toString()).doesNotContain("conflicts");
 
         // both edit revision 1, neither seeing the other's edit; the arrival order differs per conversation
-        post(deviceA, conversation("a-first", "hitesh", List.of(message("m1", "user", fromA, 1))));
+        String aEdited = post(deviceA, conversation("a-first", "hitesh", List.of(message("m1", "user", fromA, 1))));
+        String tag = client.get(deviceA, "?conversationId=a-first", aEdited).header("ETag");
+        assertThat(client.revalidate(deviceA, "?conversationId=a-first", tag).status()).isEqualTo(304);
         String aFirst = post(deviceB, conversation("a-first", "hitesh", List.of(message("m1", "user", fromB, 1))));
         post(deviceB, conversation("b-first", "hitesh", List.of(message("m1", "user", fromB, 1))));
         String bFirst = post(deviceA, conversation("b-first", "hitesh", List.of(message("m1", "user", fromA, 1))));
@@ -104,6 +107,9 @@ class LocalStackSeveralDevicesIT {
         for (JsonNode message : List.of(current, currentOtherOrder)) {
             assertThat(message.get("conflicts").asInt()).isEqualTo(1);
         }
+        ChatClient.Response revalidated = client.revalidate(deviceA, "?conversationId=a-first", tag);
+        assertThat(revalidated.status()).as("a kept conflict changes the read, though not the current version").isEqualTo(200);
+        assertThat(revalidated.header("ETag")).isNotEqualTo(tag);
         // revision numbers follow arrival: the current edit is 2 when it came first, 3 when it came second
         assertThat(current.get("revision").asInt()).isEqualTo(2);
         assertThat(currentOtherOrder.get("revision").asInt()).isEqualTo(3);

@@ -151,8 +151,8 @@ class ConversationReads {
                 .param("before", before).param("limit", limit)
                 .query((rs, row) -> new RevisionRow(rs.getInt("current_revision"), rs.getObject("revision") == null ? null
                         : new StoredRevision(rs.getInt("revision"), rs.getString("role"), rs.getString("content"),
-                                rs.getString("parts"), rs.getString("metadata"), rs.getBoolean("conflict"), rs.getObject("based_on", Integer.class),
-                                instant(rs, "stored_at"), instant(rs, "replaced_at"))))
+                                rs.getString("parts"), rs.getString("metadata"), rs.getBoolean("conflict"),
+                                rs.getObject("based_on", Integer.class), instant(rs, "stored_at"), instant(rs, "replaced_at"))))
                 .list();
         if (rows.isEmpty()) {
             return Optional.empty();
@@ -185,8 +185,8 @@ class ConversationReads {
     record Lookup(StoredConversation conversation, ChangeStamp stamp) {
     }
 
-    record StoredMessage(String id, String role, String content, String parts, String metadata, int revision, int conflicts, long seq,
-            Instant createdAt, Instant updatedAt) {
+    record StoredMessage(String id, String role, String content, String parts, String metadata, int revision, int conflicts,
+            long seq, Instant createdAt, Instant updatedAt) {
     }
 
     /**
