@@ -42,6 +42,19 @@ describe('one user, two devices', () => {
     await phone.close();
   });
 
+  it('stores each note about 2 s after its last keystroke, five times over', async () => {
+    const api = await apiAs(alice);
+    await page.click('[data-testid=persona-notes]');
+    for (let i = 1; i <= 5; i++) {
+      const last = await send(page, `Note ${i}`);
+      const { at } = await api.waitFor(await chatId(page), (s) => s.messages.length === i);
+      record({ kind: 'latency', test: `note ${i}`, ms: at - last });
+      expect(at - last).toBeGreaterThanOrEqual(1900);
+    }
+    await page.click(`[data-testid=conversation-item][data-id="${id}"]`);
+    await waitForMessages(page, 3);
+  });
+
   it('brings the conversations back from the server after the site data is cleared', async () => {
     const cdp = await laptop.newCDPSession(page);
     await cdp.send('Storage.clearDataForOrigin', { origin: BASE, storageTypes: 'all' });
@@ -52,6 +65,7 @@ describe('one user, two devices', () => {
     await page.click(`[data-testid=conversation-item][data-id="${id}"]`);
     await waitForMessages(page, 3);
     expect(await texts(page)).toEqual(['Buy milk', 'Call the dentist', 'Read about Kafka partitions']);
+    expect(await page.$$('[data-testid=conversation-item]')).toHaveLength(2);
   });
 
   it('shows another user none of it, in a fresh browser and after a sign-out in this one', async () => {

@@ -501,6 +501,6 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
       return { discarded };
     },
 
-    close: () => void ready.then(teardown, () => {}),
+    close: () => void ready.then(() => teardown(), () => {}),
   };
 }
