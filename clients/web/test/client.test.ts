@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { vi } from 'vitest';
+import { toUIMessage, type MessageInput } from '../src/core/index.js';
 import { conversation, FakeBrowser, FakeServer, json, pass, say, tab } from './fakes.js';
 
 let server: FakeServer;
@@ -366,6 +367,17 @@ describe('periodic sync and loading', () => {
     browser.online = true;
     await client.syncNow();
     expect((await client.loadConversation('c1'))!.messages.map((m) => m.id)).toEqual(['m0', 'm1']);
+  });
+
+  it('sends nothing when an AI SDK app re-syncs what it loaded', async () => {
+    server.conversations('alice').set('c5', { conversationId: 'c5', personaId: 'p', updatedAt: 'u', messages: [
+      { id: 'a', role: 'user', content: 'plain text', revision: 1 },
+      { id: 'b', role: 'assistant', content: 'x', parts: [{ type: 'reasoning', text: 'r' }, { type: 'text', text: 'x' }], metadata: { m: 1 }, revision: 3 }] });
+    const { client } = await started();
+    const c = (await client.loadConversation('c5'))!;
+    await client.syncConversation({ conversationId: 'c5', personaId: 'p', messages: c.messages.map((m) => toUIMessage<MessageInput>(m)) });
+    await pass(10_000);
+    expect(server.posts()).toHaveLength(0);
   });
 
   it('loads every conversation from the server on a device that holds none', async () => {

@@ -13,12 +13,18 @@ describe('fingerprints', () => {
     expect(fromApp({ id: 'm', role: 'user', content: 'b' }, 0).fp).not.toBe(base);
     expect(fromApp({ id: 'm', role: 'assistant', content: 'a' }, 0).fp).not.toBe(base);
     expect(fromApp({ id: 'm', role: 'user', content: 'a', metadata: { k: 1 } }, 0).fp).not.toBe(base);
-    expect(fromApp({ id: 'm', role: 'user', content: 'a', parts: [{ type: 'text', text: 'a' } as never] }, 0).fp).not.toBe(base);
+    expect(fromApp({ id: 'm', role: 'user', content: 'a', parts: [{ type: 'reasoning', text: 'r' } as never] }, 0).fp).not.toBe(base);
   });
 
   it('ignore undefined fields, as JSON does', () => {
     expect(fromApp({ id: 'm', role: 'user', content: 'a', metadata: { k: 1, gone: undefined } }, 0).fp)
       .toBe(fromApp({ id: 'm', role: 'user', content: 'a', metadata: { k: 1 } }, 0).fp);
+  });
+
+  it('take a plain message and the same text as its only part for one version', () => {
+    const plain = fromServer({ id: 'm', role: 'user', content: 'hi', revision: 1 }, 0);
+    expect(fromApp(toUIMessage(plain), 0).fp).toBe(plain.fp);
+    expect(fromApp({ id: 'm', role: 'user', parts: [{ type: 'text', text: 'hi', state: 'done' }] as never }, 0).fp).not.toBe(plain.fp);
   });
 
   it('are computed once per message object', () => {

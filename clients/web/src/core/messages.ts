@@ -43,7 +43,14 @@ export const hash = (text: string): string => {
   return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
 };
 
-const fingerprint = (m: Omit<SyncedMessage, 'id'>) => hash(canonical([m.role, m.content, m.parts ?? null, m.metadata ?? null]));
+// One text part holding the content is the same message as the content alone: an AI SDK app gets a plain
+// message back as exactly that (toUIMessage), and re-syncing it must not look like an edit.
+const plainText = ({ parts, content }: Omit<SyncedMessage, 'id'>) =>
+  parts?.length === 1 && Object.keys(parts[0]!).length === 2 && (parts[0] as { type: string; text?: unknown }).type === 'text'
+  && (parts[0] as { text?: unknown }).text === content;
+
+const fingerprint = (m: Omit<SyncedMessage, 'id'>) =>
+  hash(canonical([m.role, m.content, plainText(m) ? null : m.parts ?? null, m.metadata ?? null]));
 
 export const headFingerprint = (personaId: string, title?: string) => hash(canonical([personaId, title ?? null]));
 
