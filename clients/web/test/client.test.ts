@@ -331,6 +331,22 @@ describe('periodic sync and loading', () => {
     expect((await client.loadAllConversations()).map((c) => c.conversationId)).toEqual(['c1']);
   });
 
+  it('keeps what it has not sent of a conversation another device deleted, and sends it again', async () => {
+    server.feed = true;
+    const laptop = await started();
+    await laptop.client.syncConversation(conversation([say('m1', 'sent')]));
+    await pass(2000);
+    browser.setOnline(false);
+    await laptop.client.syncConversation(conversation([say('m1', 'sent'), say('m2', 'written offline')]));
+    server.conversations('alice').delete('c1');
+    server.changes.push({ user: 'alice', c: 'c1', deleted: true });
+    await laptop.client.syncNow();
+    expect((await laptop.client.loadConversation('c1'))!.messages.map((m) => m.id)).toEqual(['m2']);
+    browser.setOnline(true);
+    await pass(0);
+    expect(server.conversations('alice').get('c1')).toMatchObject({ title: 'Kafka', messages: [expect.objectContaining({ id: 'm2' })] });
+  });
+
   it('reloads everything when the server no longer has its cursor (410)', async () => {
     server.feed = true;
     const { client } = await started();
