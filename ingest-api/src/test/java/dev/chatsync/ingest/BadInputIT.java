@@ -3,7 +3,10 @@ package dev.chatsync.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +25,9 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import dev.chatsync.events.EventsTopic;
+import dev.chatsync.ingest.synctoken.SyncTokenProperties;
+import dev.chatsync.ingest.synctoken.SyncTokens;
 import reactor.core.publisher.Flux;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -33,6 +39,9 @@ class BadInputIT {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String NUL = "\u0000";
+    // well formed and for user_bad, but signed with another key
+    private static final String FORGED = new SyncTokens(new SyncTokenProperties(
+            Base64.getEncoder().encodeToString(new byte[32]), Duration.ofSeconds(2), 10), new EventsTopic("chat-sync.events")).issue("user_bad", 0, 0);
 
     private static ApiWithTopic fixture;
     private static TestJwks jwks;
@@ -55,7 +64,12 @@ class BadInputIT {
     }
 
     record Case(String name, HttpMethod method, String uri, String contentType, byte[] body, boolean chunked,
-            int status, String field, String rule) {
+            int status, String field, String rule, Map<String, String> headers) {
+
+        Case(String name, HttpMethod method, String uri, String contentType, byte[] body, boolean chunked, int status, String field, String rule) {
+            this(name, method, uri, contentType, body, chunked, status, field, rule, Map.of());
+        }
+
         @Override
         public String toString() {
             return name;
@@ -115,6 +129,37 @@ class BadInputIT {
         cases.add(raw("lone surrogate in content",
                 "{\"conversationId\":\"c\",\"personaId\":\"p\",\"messages\":[{\"id\":\"m\",\"role\":\"user\",\"content\":\"\\ud800x\"}]}",
                 "messages[0].content", "valid_unicode"));
+        // parts and metadata
+        cases.add(message("parts is an object", 0, m -> m.put("parts", Map.of("type", "text")), "messages[0].parts", "type"));
+        cases.add(message("parts is a string", 0, m -> m.put("parts", "text"), "messages[0].parts", "type"));
+        cases.add(message("a part is a string", 1, m -> m.put("parts", List.of("hello")), "messages[1].parts[0]", "type"));
+        cases.add(message("a part without type", 0, m -> m.put("parts", List.of(Map.of("text", "hi"))), "messages[0].parts[0].type", "required"));
+        cases.add(message("a part with a numeric type", 0, m -> m.put("parts", List.of(text("hi"), Map.of("type", 3))),
+                "messages[0].parts[1].type", "type"));
+        cases.add(message("101 parts", 0, m -> m.put("parts", Collections.nCopies(101, text("x"))), "messages[0].parts", "max_items"));
+        cases.add(message("parts over 64 KiB", 0, m -> m.put("parts", List.of(Map.of("type", "tool-x", "output", "o".repeat(64 * 1024)))),
+                "messages[0].parts", "max_bytes"));
+        cases.add(message("parts and metadata together over 64 KiB", 0, m -> {
+            m.put("parts", List.of(Map.of("type", "tool-x", "output", "o".repeat(40 * 1024))));
+            m.put("metadata", Map.of("notes", "n".repeat(30 * 1024)));
+        }, "messages[0].metadata", "max_bytes"));
+        cases.add(message("text parts over the content's 32 KiB", 0, m -> {
+            m.remove("content");
+            m.put("parts", List.of(text("x".repeat(16 * 1024)), text("y".repeat(16 * 1024 + 1))));
+        }, "messages[0].parts", "max_bytes"));
+        // the parts array and the part are 2 levels: 31 more make 33
+        cases.add(message("parts 33 deep", 0, m -> m.put("parts", List.of(Map.of("type", "x", "deep", nestedLists(31)))),
+                "messages[0].parts", "max_depth"));
+        cases.add(message("metadata 33 deep", 0, m -> m.put("metadata", nestedMaps(33)), "messages[0].metadata", "max_depth"));
+        cases.add(message("metadata is an array", 2, m -> m.put("metadata", List.of(1, 2)), "messages[2].metadata", "type"));
+        cases.add(message("metadata is a string", 0, m -> m.put("metadata", "{}"), "messages[0].metadata", "type"));
+        cases.add(message("NUL in a part", 0, m -> m.put("parts", List.of(text("before" + NUL + "after"))), "messages[0].parts[0]", "no_nul"));
+        cases.add(message("NUL in a part's key", 0, m -> m.put("parts", List.of(Map.of("type", "x", "k" + NUL, 1))), "messages[0].parts[0]", "no_nul"));
+        cases.add(message("NUL in metadata", 0, m -> m.put("metadata", Map.of("note", List.of("a" + NUL))), "messages[0].metadata", "no_nul"));
+        cases.add(raw("lone surrogate in a part",
+                "{\"conversationId\":\"c\",\"personaId\":\"p\",\"messages\":[{\"id\":\"m\",\"role\":\"user\","
+                        + "\"parts\":[{\"type\":\"text\",\"text\":\"\\udc00\"}]}]}",
+                "messages[0].parts[0]", "valid_unicode"));
         cases.add(message("createdAt not a date", 0, m -> m.put("createdAt", "yesterday"), "messages[0].createdAt", "timestamp"));
         cases.add(message("createdAt boolean", 0, m -> m.put("createdAt", true), "messages[0].createdAt", "type"));
         cases.add(message("createdAt negative", 0, m -> m.put("createdAt", -5), "messages[0].createdAt", "timestamp"));
@@ -139,6 +184,38 @@ class BadInputIT {
         cases.add(query("GET with limit 0", HttpMethod.GET, "/api/messages?conversationId=c&limit=0", "limit", "range"));
         cases.add(query("GET with limit above the maximum", HttpMethod.GET, "/api/messages?conversationId=c&limit=999999", "limit", "range"));
         cases.add(query("GET with a non-numeric limit", HttpMethod.GET, "/api/messages?conversationId=c&limit=ten", "limit", "range"));
+        // sync tokens, on every read
+        cases.add(query("GET with a malformed syncToken", HttpMethod.GET, "/api/messages?syncToken=abc", "syncToken", "sync_token"));
+        cases.add(query("GET with an empty syncToken", HttpMethod.GET, "/api/messages?conversationId=c&syncToken=", "syncToken", "sync_token"));
+        cases.add(query("GET with a forged syncToken", HttpMethod.GET, "/api/messages?personaId=p&syncToken=" + FORGED, "syncToken", "sync_token"));
+        cases.add(query("usage with a forged syncToken", HttpMethod.GET, "/api/usage?syncToken=" + FORGED, "syncToken", "sync_token"));
+        cases.add(new Case("GET with a malformed Chat-Sync-Token header", HttpMethod.GET, "/api/messages", null, null, false,
+                400, "syncToken", "sync_token", Map.of("Chat-Sync-Token", "not-a-token")));
+        cases.add(new Case("GET with a forged Chat-Sync-Token header", HttpMethod.GET, "/api/usage", null, null, false,
+                400, "syncToken", "sync_token", Map.of("Chat-Sync-Token", FORGED)));
+        // the changes feed and the edit history
+        cases.add(query("changes with a made-up cursor", HttpMethod.GET, "/api/changes?since=abc", "since", "cursor"));
+        cases.add(query("changes with an empty cursor", HttpMethod.GET, "/api/changes?since=", "since", "cursor"));
+        cases.add(query("changes with a cursor that is not base64url", HttpMethod.GET, "/api/changes?since=djEuMS4y%2B%2F", "since", "cursor"));
+        cases.add(query("changes with a cursor of another version", HttpMethod.GET, "/api/changes?since=" + base64Url("v2.1.2.3.4"), "since", "cursor"));
+        cases.add(query("changes with a cursor missing a part", HttpMethod.GET, "/api/changes?since=" + base64Url("v1.1.2.3"), "since", "cursor"));
+        cases.add(query("changes with a negative cursor", HttpMethod.GET, "/api/changes?since=" + base64Url("v1.-1.2.3.4"), "since", "cursor"));
+        cases.add(query("changes with a cursor beyond a long", HttpMethod.GET,
+                "/api/changes?since=" + base64Url("v1.99999999999999999999.2.3.4"), "since", "cursor"));
+        cases.add(query("changes with an overlong cursor", HttpMethod.GET, "/api/changes?since=" + "A".repeat(1000), "since", "cursor"));
+        cases.add(query("changes waiting 31 s", HttpMethod.GET, "/api/changes?wait=31", "wait", "range"));
+        cases.add(query("changes waiting -1 s", HttpMethod.GET, "/api/changes?wait=-1", "wait", "range"));
+        cases.add(query("changes waiting 1.5 s", HttpMethod.GET, "/api/changes?wait=1.5", "wait", "range"));
+        cases.add(query("changes waiting ten", HttpMethod.GET, "/api/changes?wait=ten", "wait", "range"));
+        cases.add(query("changes with limit 0", HttpMethod.GET, "/api/changes?limit=0", "limit", "range"));
+        cases.add(query("changes with limit above the maximum", HttpMethod.GET, "/api/changes?limit=2001", "limit", "range"));
+        cases.add(query("revisions without messageId", HttpMethod.GET, "/api/messages/revisions?conversationId=c", "messageId", "required"));
+        cases.add(query("revisions without conversationId", HttpMethod.GET, "/api/messages/revisions?messageId=m", "conversationId", "required"));
+        cases.add(query("revisions with an unsafe messageId", HttpMethod.GET, "/api/messages/revisions?conversationId=c&messageId=%3Cx%3E",
+                "messageId", "id_charset"));
+        cases.add(query("revisions with a made-up cursor", HttpMethod.GET, "/api/messages/revisions?conversationId=c&messageId=m&cursor=0",
+                "cursor", "cursor"));
+        cases.add(query("revisions with limit 0", HttpMethod.GET, "/api/messages/revisions?conversationId=c&messageId=m&limit=0", "limit", "range"));
         return cases.stream();
     }
 
@@ -149,6 +226,7 @@ class BadInputIT {
 
         WebTestClient.RequestBodySpec request = http.method(bad.method()).uri(bad.uri())
                 .header("Authorization", "Bearer " + jwks.token("user_bad"));
+        bad.headers().forEach(request::header);
         WebTestClient.RequestHeadersSpec<?> withBody = request;
         if (bad.body() != null) {
             request.header("Content-Type", bad.contentType());
@@ -206,6 +284,53 @@ class BadInputIT {
         assertThat(events.endOffsets()).isEqualTo(before + 4);
     }
 
+    @Test
+    void anotherUsersSyncTokenIsRefusedAndRevealsNothing() {
+        String token = http.post().uri("/api/messages").header("Authorization", "Bearer " + jwks.token("user_writer"))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(sync(b -> { })).exchange()
+                .expectStatus().isAccepted()
+                .expectBody(Map.class).returnResult().getResponseBody().get("syncToken").toString();
+        long before = events.endOffsets();
+
+        for (String uri : List.of("/api/messages?conversationId=bad-conv&syncToken=" + token, "/api/usage?syncToken=" + token)) {
+            http.get().uri(uri).header("Authorization", "Bearer " + jwks.token("user_bad")).exchange()
+                    .expectStatus().isBadRequest()
+                    .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                    .expectHeader().doesNotExist("Chat-Sync-Consistent")
+                    .expectBody()
+                    .jsonPath("$.errors.length()").isEqualTo(1)
+                    .jsonPath("$.errors[0].field").isEqualTo("syncToken")
+                    .jsonPath("$.errors[0].rule").isEqualTo("sync_token")
+                    .jsonPath("$.errors[0].message").isEqualTo("not a sync token this service issued to you");
+        }
+        http.get().uri("/api/messages").header("Authorization", "Bearer " + jwks.token("user_bad")).header("Chat-Sync-Token", token)
+                .exchange().expectStatus().isBadRequest().expectBody().jsonPath("$.errors[0].field").isEqualTo("syncToken");
+        // the writer's own token is good
+        http.get().uri("/api/usage?syncToken=" + token).header("Authorization", "Bearer " + jwks.token("user_writer")).exchange()
+                .expectStatus().isOk();
+        assertThat(events.endOffsets()).isEqualTo(before);
+    }
+
+    private static Map<String, Object> text(String text) {
+        return Map.of("type", "text", "text", text);
+    }
+
+    private static Object nestedLists(int levels) {
+        Object value = "leaf";
+        for (int i = 0; i < levels; i++) {
+            value = List.of(value);
+        }
+        return value;
+    }
+
+    private static Object nestedMaps(int levels) {
+        Object value = "leaf";
+        for (int i = 0; i < levels; i++) {
+            value = Map.of("k", value);
+        }
+        return value;
+    }
+
     private static Map<String, Object> sync(Consumer<Map<String, Object>> change) {
         Map<String, Object> body = new LinkedHashMap<>(Bodies.sync("bad-conv", "hitesh", "A title", Bodies.dialogue(4)));
         change.accept(body);
@@ -236,6 +361,10 @@ class BadInputIT {
 
     private static Case query(String name, HttpMethod method, String uri, String field, String rule) {
         return new Case(name, method, uri, null, null, false, 400, field, rule);
+    }
+
+    private static String base64Url(String text) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.US_ASCII));
     }
 
     private static byte[] json(Object value) {

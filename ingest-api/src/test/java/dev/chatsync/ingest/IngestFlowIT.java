@@ -9,6 +9,8 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -19,12 +21,14 @@ import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import dev.chatsync.ingest.synctoken.SyncTokens;
 import dev.chatsync.schemas.ConversationKey;
 import dev.chatsync.schemas.event.ConversationDeleted;
 import dev.chatsync.schemas.event.ConversationEvent;
 import dev.chatsync.schemas.event.ConversationUpserted;
 import dev.chatsync.schemas.event.MessageRole;
 import dev.chatsync.schemas.event.MessageUpserted;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Every endpoint's happy path end to end: writes checked by the events that reach Kafka, reads by
@@ -32,6 +36,7 @@ import dev.chatsync.schemas.event.MessageUpserted;
  */
 class IngestFlowIT {
 
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private static ApiWithTopic fixture;
     private static TestJwks jwks;
@@ -103,6 +108,87 @@ class IngestFlowIT {
         post("user_resync", Bodies.sync("c1", "p1", "Renamed", dialogue)).expectStatus().isAccepted()
                 .expectBody().jsonPath("$.published").isEqualTo(5);
         assertThat(events.next(5)).hasSize(5);
+    }
+
+    @Test
+    void partsAndMetadataArePublishedAsTheJsonTextPosted() {
+        List<Map<String, Object>> parts = List.of(
+                Map.of("type", "reasoning", "text", "The user wants the weather; call the tool."),
+                Map.of("type", "tool-getWeather", "toolCallId", "call_1", "state", "output-available",
+                        "input", Map.of("city", "Pune"), "output", Map.of("tempC", 31.5, "conditions", List.of("sunny", "humid"))),
+                Map.of("type", "file", "mediaType", "image/png", "url", "https://example.com/pune.png"),
+                Map.of("type", "source-url", "sourceId", "s1", "url", "https://example.com/weather"),
+                Map.of("type", "text", "text", "It is 31.5 °C in Pune, "),
+                Map.of("type", "text", "text", "sunny and humid ☀️"));
+        Map<String, Object> metadata = Map.of("model", "gpt-x", "usage", Map.of("inputTokens", 12, "outputTokens", 34), "pinned", false);
+        Map<String, Object> question = new LinkedHashMap<>(Map.of("id", "u1", "role", "user",
+                "parts", List.of(Map.of("type", "text", "text", "Weather in Pune?")), "metadata", Map.of("client", "web")));
+        Map<String, Object> answer = new LinkedHashMap<>(Map.of("id", "a1", "role", "assistant", "parts", parts, "metadata", metadata));
+        Map<String, Object> plain = Bodies.message("p1", "user", "thanks");
+        List<Map<String, Object>> messages = List.of(question, answer, plain);
+
+        post("user_parts", Bodies.sync("ai-sdk", "hitesh", null, messages)).expectStatus().isAccepted()
+                .expectBody().jsonPath("$.published").isEqualTo(3);
+
+        List<ConsumerRecord<String, ConversationEvent>> records = events.next(3);
+        assertThat(records).hasSize(3);
+        MessageUpserted asked = (MessageUpserted) records.get(0).value().getPayload();
+        MessageUpserted answered = (MessageUpserted) records.get(1).value().getPayload();
+        MessageUpserted thanked = (MessageUpserted) records.get(2).value().getPayload();
+        assertThat(JSON.readTree(answered.getParts())).isEqualTo(JSON.valueToTree(parts));
+        assertThat(JSON.readTree(answered.getMetadata())).isEqualTo(JSON.valueToTree(metadata));
+        assertThat(answered.getContent()).as("the text parts, concatenated").isEqualTo("It is 31.5 °C in Pune, sunny and humid ☀️");
+        assertThat(asked.getContent()).isEqualTo("Weather in Pune?");
+        assertThat(JSON.readTree(asked.getMetadata())).isEqualTo(JSON.valueToTree(Map.of("client", "web")));
+        assertThat(thanked.getContent()).isEqualTo("thanks");
+        assertThat(thanked.getParts()).isNull();
+        assertThat(thanked.getMetadata()).isNull();
+
+        // unchanged parts are skipped like unchanged content; an edited tool output is published again
+        post("user_parts", Bodies.sync("ai-sdk", "hitesh", null, messages)).expectStatus().isAccepted()
+                .expectBody().jsonPath("$.published").isEqualTo(0);
+        List<Map<String, Object>> edited = new ArrayList<>(parts);
+        edited.set(1, Map.of("type", "tool-getWeather", "toolCallId", "call_1", "state", "output-available",
+                "input", Map.of("city", "Pune"), "output", Map.of("tempC", 30, "conditions", List.of("cloudy"))));
+        answer.put("parts", edited);
+        post("user_parts", Bodies.sync("ai-sdk", "hitesh", null, messages)).expectStatus().isAccepted()
+                .expectBody().jsonPath("$.published").isEqualTo(1).jsonPath("$.skipped").isEqualTo(2);
+        List<ConsumerRecord<String, ConversationEvent>> republished = events.next(1);
+        assertThat(republished).hasSize(1);
+        assertThat(JSON.readTree(((MessageUpserted) republished.get(0).value().getPayload()).getParts())).isEqualTo(JSON.valueToTree(edited));
+    }
+
+    @Test
+    void theSyncTokenOfA202NamesWhereItsLastEventLanded() {
+        SyncTokens tokens = api.bean(SyncTokens.class);
+        List<Map<String, Object>> dialogue = Bodies.dialogue(3);
+
+        String first = syncToken(post("user_token", Bodies.sync("tokened", "p", null, dialogue)));
+        List<ConsumerRecord<String, ConversationEvent>> records = events.next(3);
+        assertThat(records).hasSize(3);
+        assertThat(tokens.verify("user_token", first)).isEqualTo(positionOf(records.get(2)));
+
+        // nothing published: the token points at what was published of these messages
+        String skipped = syncToken(post("user_token", Bodies.sync("tokened", "p", null, dialogue)));
+        assertThat(events.next(0)).isEmpty();
+        assertThat(tokens.verify("user_token", skipped)).isEqualTo(positionOf(records.get(2)));
+        String someSkipped = syncToken(post("user_token", Bodies.sync("tokened", "p", null, dialogue.subList(0, 2))));
+        assertThat(events.next(0)).isEmpty();
+        assertThat(tokens.verify("user_token", someSkipped)).isEqualTo(positionOf(records.get(1)));
+
+        dialogue.get(0).put("content", "edited");
+        String edited = syncToken(post("user_token", Bodies.sync("tokened", "p", null, dialogue)));
+        List<ConsumerRecord<String, ConversationEvent>> republished = events.next(1);
+        assertThat(republished).hasSize(1);
+        assertThat(tokens.verify("user_token", edited)).isEqualTo(positionOf(republished.get(0)));
+
+        String empty = syncToken(post("user_token", Bodies.sync("tokened", "p", "Titled", List.of())));
+        assertThat(tokens.verify("user_token", empty)).isEqualTo(positionOf(events.next(1).get(0)));
+
+        String deleted = http.delete().uri("/api/messages?conversationId=tokened").header("Authorization", "Bearer " + jwks.token("user_token"))
+                .exchange().expectStatus().isAccepted()
+                .expectBody(Map.class).returnResult().getResponseBody().get("syncToken").toString();
+        assertThat(tokens.verify("user_token", deleted)).isEqualTo(positionOf(events.next(1).get(0)));
     }
 
     @Test
@@ -237,6 +323,16 @@ class IngestFlowIT {
         assertThat(prometheus).contains("chatsync_ingest_messages_accepted_total", "chatsync_ingest_events_published_total",
                 "chatsync_ingest_messages_skipped_total", "chatsync_ingest_publish_latency_seconds");
         http.get().uri("/actuator/info").exchange().expectStatus().isUnauthorized();
+    }
+
+    private static String syncToken(WebTestClient.ResponseSpec accepted) {
+        Object token = accepted.expectStatus().isAccepted().expectBody(Map.class).returnResult().getResponseBody().get("syncToken");
+        assertThat(token).isInstanceOf(String.class);
+        return (String) token;
+    }
+
+    private static SyncTokens.Position positionOf(ConsumerRecord<?, ?> record) {
+        return new SyncTokens.Position(record.partition(), record.offset());
     }
 
     @SuppressWarnings("unchecked")

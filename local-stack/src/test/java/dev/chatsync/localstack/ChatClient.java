@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -46,8 +47,17 @@ final class ChatClient {
         return send(authorized(token, "/api/messages" + query).GET());
     }
 
+    /** A GET that waits for the write of {@code syncToken} (the 202's) to be readable. */
+    Response get(String token, String query, String syncToken) {
+        return send(authorized(token, "/api/messages" + query).header("Chat-Sync-Token", syncToken).GET());
+    }
+
     Response usage(String token) {
         return send(authorized(token, "/api/usage").GET());
+    }
+
+    Response changes(String token, String query) {
+        return send(authorized(token, "/api/changes" + query).GET());
     }
 
     Response delete(String token, String conversationId) {
@@ -57,7 +67,7 @@ final class ChatClient {
     Response send(HttpRequest.Builder request) {
         try {
             HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-            return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), response.body());
+            return new Response(response.statusCode(), response.headers(), response.body());
         } catch (IOException e) {
             throw new IllegalStateException("request failed: " + e, e);
         } catch (InterruptedException e) {
@@ -79,7 +89,12 @@ final class ChatClient {
         return Map.of("id", id, "role", role, "content", content);
     }
 
-    record Response(int status, String contentType, String body) {
+    record Response(int status, HttpHeaders headers, String body) {
+
+        /** The header's first value, or "" when it is absent. */
+        String header(String name) {
+            return headers.firstValue(name).orElse("");
+        }
 
         JsonNode json() {
             return JSON.readTree(body);

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
@@ -127,7 +128,7 @@ class LocalStackIT {
         assertThat(client.get(token, "").body()).doesNotContain("doomed");
         assertThat(count("SELECT count(*) FROM conversations WHERE user_id = 'e2e_deleter'")).isZero();
 
-        client.post(token, conversation("doomed", "hitesh", List.of(message("m1", "user", "second life"))));
+        client.post(token, conversation("doomed", "hitesh", List.of(message("m2", "user", "second life"))));
         awaitPersisted();
         assertThat(contents(client.get(token, "?conversationId=doomed").json())).containsExactly("second life");
     }
@@ -145,6 +146,37 @@ class LocalStackIT {
         assertThat(contents(client.get(alice, "?conversationId=hitesh-conversation").json())).containsExactly("alice's secret");
         assertThat(client.get(bob, "").body()).doesNotContain("alice's secret").doesNotContain("hitesh-conversation");
         assertThat(client.get(bob, "?conversationId=hitesh-conversation").body()).doesNotContain("alice's secret");
+    }
+
+    @Test
+    void aSecondDeviceFollowsTheFirstThroughTheChangesFeed() throws Exception {
+        String token = client.token("e2e_devices");
+        String start = client.changes(token, "").json().get("nextCursor").asString();
+        long polled = System.nanoTime();
+        CompletableFuture<ChatClient.Response> longPoll = CompletableFuture.supplyAsync(() -> client.changes(token, "?wait=25&since=" + start));
+        client.post(token, conversation("trip", "hitesh", List.of(message("m1", "user", "Plan a trip"), message("m2", "assistant", "Where to?"))));
+        ChatClient.Response woken = longPoll.get(30, TimeUnit.SECONDS);
+        assertThat(Duration.ofNanos(System.nanoTime() - polled)).as("woken by the write, not by its wait bound").isLessThan(Duration.ofSeconds(20));
+        assertThat(woken.status()).isEqualTo(200);
+        assertThat(woken.body()).contains("\"trip\"", "Plan a trip");
+
+        SecondDevice second = new SecondDevice(client, token);
+        second.apply(woken.json());
+        // the first device edits a reply, adds a message, deletes a conversation and starts it again
+        client.post(token, conversation("trip", "hitesh", List.of(message("m1", "user", "Plan a trip"),
+                message("m2", "assistant", "Where to: Goa or Pune?"), message("m3", "user", "Pune"))));
+        client.post(token, conversation("other", "piyush", List.of(message("o1", "user", "short-lived"))));
+        awaitPersisted();
+        assertThat(client.delete(token, "other").status()).isEqualTo(202);
+        client.post(token, conversation("other", "piyush", List.of(message("o1", "user", "second life"))));
+        client.post(client.token("e2e_stranger"), conversation("trip", "hitesh", List.of(message("m9", "user", "not yours"))));
+        awaitPersisted();
+
+        second.catchUp(2);
+        Map<String, JsonNode> full = SecondDevice.fullRead(client, token);
+        assertThat(full.keySet()).containsExactly("other", "trip");
+        assertThat(second.copy()).isEqualTo(full);
+        assertThat(second.copy().toString()).doesNotContain("not yours", "short-lived");
     }
 
     @Test

@@ -14,6 +14,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param retry          backoff for transient database failures (retried without limit)
  * @param createTopics   create the events topic and its dead-letter topic if absent (local stacks; production topics are provisioned)
  * @param partitions     partitions of topics created by {@code createTopics}
+ * @param pruning        removal of tombstones older than {@code chatsync.changes.tombstone-retention}
  */
 @ConfigurationProperties("chatsync.persister")
 public record PersisterProperties(
@@ -22,7 +23,8 @@ public record PersisterProperties(
         @DefaultValue("1000") int maxBatchSize,
         @DefaultValue Retry retry,
         @DefaultValue("false") boolean createTopics,
-        @DefaultValue("12") int partitions) {
+        @DefaultValue("12") int partitions,
+        @DefaultValue Pruning pruning) {
 
     /**
      * @param initialBackoff first pause after a transient failure
@@ -32,5 +34,14 @@ public record PersisterProperties(
     public record Retry(
             @DefaultValue("500ms") Duration initialBackoff,
             @DefaultValue("30s") Duration maxBackoff) {
+    }
+
+    /**
+     * @param interval  pause between two prunings; the first runs at start-up
+     * @param chunkSize tombstones deleted per transaction, which bounds how long their row locks are held
+     */
+    public record Pruning(
+            @DefaultValue("1h") Duration interval,
+            @DefaultValue("1000") int chunkSize) {
     }
 }

@@ -37,6 +37,9 @@ public final class RunningPersister implements AutoCloseable {
                 "chatsync.persister.retry.max-backoff=1s",
                 "spring.kafka.consumer.properties.metadata.max.age.ms=1000",
                 "spring.datasource.hikari.connection-timeout=2000",
+                // The test events are accepted on fixed days that age with the calendar; without this the
+                // start-up pruning would remove their tombstones some weeks later, while a test runs.
+                "chatsync.changes.tombstone-retention=36500d",
                 "server.port=0")) {
             put(properties, property);
         }

@@ -22,6 +22,8 @@ public final class Tables {
         ORDER.put("conversations", "id");
         ORDER.put("messages", "conversation_pk, seq");
         ORDER.put("message_revisions", "conversation_pk, message_id, revision");
+        ORDER.put("conversation_tombstones", "user_id, conversation_id");
+        ORDER.put("feed_horizon", "only_row");
         ORDER.put("kafka_offsets", "topic_id, partition");
     }
 
@@ -36,9 +38,10 @@ public final class Tables {
     }
 
     /**
-     * Every row by its natural identity, without surrogate keys, sequence values or now() stamps: two
-     * databases that went through different histories (rolled-back transactions burn identity values)
-     * compare equal exactly when they hold the same data in the same order.
+     * Every row by its natural identity, without surrogate keys, sequence values, change stamps or now()
+     * stamps: two databases that went through different histories (rolled-back transactions burn
+     * identity values and transaction ids) compare equal exactly when they hold the same data in the
+     * same order.
      */
     public static Map<String, List<String>> logicalDump(TestPostgres.Database database) {
         Map<String, List<String>> dump = new LinkedHashMap<>();
@@ -46,10 +49,12 @@ public final class Tables {
         dump.put("rate_limits", rows(database, "SELECT * FROM rate_limits ORDER BY user_id, day"));
         dump.put("conversations", rows(database, "SELECT user_id, conversation_id, persona_id, title, created_at, updated_at "
                 + "FROM conversations ORDER BY user_id, conversation_id"));
-        dump.put("messages", rows(database, "SELECT c.user_id, c.conversation_id, m.message_id, m.role, m.content, m.revision, m.created_at, m.updated_at "
-                + "FROM messages m JOIN conversations c ON c.id = m.conversation_pk ORDER BY c.user_id, c.conversation_id, m.seq"));
-        dump.put("message_revisions", rows(database, "SELECT c.user_id, c.conversation_id, r.message_id, r.revision, r.role, r.content, r.stored_at, r.replaced_at "
-                + "FROM message_revisions r JOIN conversations c ON c.id = r.conversation_pk ORDER BY 1, 2, 3, 4"));
+        dump.put("messages", rows(database, "SELECT c.user_id, c.conversation_id, m.message_id, m.role, m.content, m.parts, m.metadata, m.revision, "
+                + "m.based_on, m.conflicts, m.created_at, m.updated_at FROM messages m JOIN conversations c ON c.id = m.conversation_pk "
+                + "ORDER BY c.user_id, c.conversation_id, m.seq"));
+        dump.put("message_revisions", rows(database, "SELECT c.user_id, c.conversation_id, r.message_id, r.revision, r.role, r.content, r.parts, r.metadata, "
+                + "r.conflict, r.based_on, r.stored_at, r.replaced_at FROM message_revisions r JOIN conversations c ON c.id = r.conversation_pk ORDER BY 1, 2, 3, 4"));
+        dump.put("conversation_tombstones", rows(database, "SELECT user_id, conversation_id, deleted_at, message_ids FROM conversation_tombstones ORDER BY 1, 2"));
         dump.put("kafka_offsets", rows(database, "SELECT topic, partition, next_offset FROM kafka_offsets ORDER BY topic, partition"));
         return dump;
     }

@@ -95,12 +95,15 @@ class SecurityConfig {
     }
 
     // Browsers on the authorized origins may call the API directly; tokens travel in a header, so no credentials mode.
+    // A polling client sends If-None-Match and must be able to read the ETag it gets.
     private static UrlBasedCorsConfigurationSource corsFor(List<String> origins) {
         CorsConfiguration cors = new CorsConfiguration();
         cors.setAllowedOrigins(origins);
         cors.setAllowedMethods(List.of("GET", "POST", "DELETE"));
-        cors.setAllowedHeaders(List.of("Authorization", "Content-Type"));
-        cors.setExposedHeaders(List.of("Retry-After"));
+        // Chat-Sync-Token and Chat-Sync-Consistent: read-your-writes (synctoken.ReadYourWritesFilter);
+        // If-None-Match and ETag: cheap polling
+        cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "If-None-Match", "Chat-Sync-Token"));
+        cors.setExposedHeaders(List.of("Retry-After", "ETag", "Chat-Sync-Consistent"));
         cors.setMaxAge(600L);
         UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
         source.registerCorsConfiguration("/api/**", cors);

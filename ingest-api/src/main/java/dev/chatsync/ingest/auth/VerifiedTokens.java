@@ -35,6 +35,8 @@ final class VerifiedTokens implements ReactiveJwtDecoder {
                 .expireAfter(Expiry.<String, Jwt>writing((token, jwt) -> Duration.between(clock.instant(), jwt.getExpiresAt())))
                 // expiry runs on the clock that tells whether a token is current
                 .ticker(() -> epochNanos(clock.instant()))
+                // upkeep on the calling thread, like every cache here: no common-pool wake-ups per request
+                .executor(Runnable::run)
                 .build();
     }
 

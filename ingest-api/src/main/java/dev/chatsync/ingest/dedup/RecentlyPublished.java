@@ -2,8 +2,6 @@ package dev.chatsync.ingest.dedup;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -39,11 +37,10 @@ public final class RecentlyPublished {
 
     @Autowired
     RecentlyPublished(DedupProperties properties) {
-        this(properties, System::currentTimeMillis, ForkJoinPool.commonPool());
+        this(properties, System::currentTimeMillis);
     }
 
-    /** @param maintenance where the cache evicts; tests run it on the calling thread so eviction is deterministic */
-    RecentlyPublished(DedupProperties properties, LongSupplier clockMillis, Executor maintenance) {
+    RecentlyPublished(DedupProperties properties, LongSupplier clockMillis) {
         this.ttlMillis = properties.ttl().toMillis();
         this.clock = clockMillis;
         this.conversations = Caffeine.newBuilder()
@@ -52,7 +49,9 @@ public final class RecentlyPublished {
                 // a conversation last written ttl ago holds no message that is still trusted
                 .expireAfterWrite(properties.ttl())
                 .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clockMillis.getAsLong()))
-                .executor(maintenance)
+                // evicting on the calling thread: handing each write's upkeep to the common pool costs a
+                // thread wake-up per request on a small machine, and eviction becomes deterministic
+                .executor(Runnable::run)
                 .build();
     }
 
@@ -63,36 +62,55 @@ public final class RecentlyPublished {
         long fingerprint();
     }
 
+    /**
+     * The messages of a request still to publish, and where the others were stored: the
+     * conversation's partition and the highest offset among the skipped messages (both -1 when none
+     * was skipped), which is as far as a read must wait to see them.
+     */
+    public record Unpublished<M>(List<M> messages, int partition, long highestSkippedOffset) {
+    }
+
     /** The messages not published with their fingerprint recently enough to trust, in their order. */
-    public <M extends Fingerprinted> List<M> unpublished(ConversationKey key, List<M> messages) {
+    public <M extends Fingerprinted> Unpublished<M> unpublished(ConversationKey key, List<M> messages) {
         Conversation conversation = conversations.getIfPresent(key);
         if (conversation == null) {
-            return messages;
+            return new Unpublished<>(messages, -1, -1);
         }
         long oldest = clock.getAsLong() - ttlMillis;
         List<M> unpublished = new ArrayList<>(messages.size());
+        long highestSkipped = -1;
+        int partition;
         synchronized (conversation) {
             for (M message : messages) {
                 int slot = conversation.slotOf(idHash(message.messageId()));
                 if (slot < 0 || conversation.fingerprint(slot) != message.fingerprint() || conversation.rememberedAt(slot) < oldest) {
                     unpublished.add(message);
+                } else {
+                    highestSkipped = Math.max(highestSkipped, conversation.offset(slot));
                 }
             }
+            partition = conversation.partition;
         }
-        return unpublished;
+        return highestSkipped < 0 ? new Unpublished<>(unpublished, -1, -1) : new Unpublished<>(unpublished, partition, highestSkipped);
     }
 
-    /** Records that Kafka stored the message with this fingerprint at {@code offset}. */
-    public void remember(ConversationKey key, String messageId, long fingerprint, long offset) {
-        long idHash = idHash(messageId);
+    /**
+     * Records that Kafka stored {@code messages.get(i)} with its fingerprint at {@code offsets[i]} of
+     * {@code partition} (negative: not stored), in one update of the conversation's entry.
+     */
+    public void remember(ConversationKey key, List<? extends Fingerprinted> messages, int partition, long[] offsets) {
         long now = clock.getAsLong();
         // compute() runs one key's writers one at a time (and re-weighs the entry); the monitor
         // makes the table's changes safe for readers in unpublished()
         conversations.asMap().compute(key, (k, known) -> {
             Conversation conversation = known == null ? new Conversation(-1) : known;
-            if (offset > conversation.deletedAt) {
-                synchronized (conversation) {
-                    conversation.put(idHash, fingerprint, offset, now);
+            synchronized (conversation) {
+                for (int i = 0; i < messages.size(); i++) {
+                    if (offsets[i] >= 0 && offsets[i] > conversation.deletedAt) {
+                        Fingerprinted message = messages.get(i);
+                        conversation.put(idHash(message.messageId()), message.fingerprint(), offsets[i], now);
+                        conversation.partition = partition;
+                    }
                 }
             }
             return conversation;
@@ -128,13 +146,15 @@ public final class RecentlyPublished {
      * fingerprint, offset, time remembered): no objects per message. At ingest rates the cache turns
      * over in seconds, and a map entry, a record and the retained id string per message made every
      * young collection copy most of the cache. Messages are never removed one by one, only with
-     * their conversation.
+     * their conversation. The partition is the conversation's, not the message's: one conversation
+     * is one Kafka key.
      */
     private static final class Conversation {
         private static final int LONGS_PER_SLOT = 4;
 
         final long deletedAt;
         int size;
+        int partition = -1;
         private long[] slots = new long[8 * LONGS_PER_SLOT];
 
         Conversation(long deletedAt) {
@@ -149,6 +169,10 @@ public final class RecentlyPublished {
 
         long fingerprint(int slot) {
             return slots[slot * LONGS_PER_SLOT + 1];
+        }
+
+        long offset(int slot) {
+            return slots[slot * LONGS_PER_SLOT + 2];
         }
 
         long rememberedAt(int slot) {

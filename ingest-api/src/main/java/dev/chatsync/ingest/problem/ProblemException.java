@@ -45,6 +45,11 @@ public final class ProblemException extends RuntimeException {
                 List.of(new FieldViolation(field, "not_found", detail)), null);
     }
 
+    /** 410: what {@code field} points at is no longer kept (a feed cursor past the tombstone retention). */
+    public static ProblemException gone(String field, String rule, String detail) {
+        return new ProblemException(HttpStatus.GONE, "gone", detail, List.of(new FieldViolation(field, rule, detail)), null);
+    }
+
     public static ProblemException rateLimited(Duration retryAfter) {
         return new ProblemException(HttpStatus.TOO_MANY_REQUESTS, "rate-limited",
                 "Too many requests for this user; retry later.", List.of(), retryAfter);

@@ -1,7 +1,6 @@
 package dev.chatsync.ingest.ratelimit;
 
 import java.time.Duration;
-import java.util.concurrent.ForkJoinPool;
 
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -26,7 +25,7 @@ class RateLimitFilter implements WebFilter {
     private final ProblemResponses problems;
 
     RateLimitFilter(RateLimitProperties properties, ProblemResponses problems) {
-        this.limiter = new UserRateLimiter(properties, System::nanoTime, ForkJoinPool.commonPool());
+        this.limiter = new UserRateLimiter(properties, System::nanoTime);
         this.problems = problems;
     }
 

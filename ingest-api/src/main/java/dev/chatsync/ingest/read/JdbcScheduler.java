@@ -24,9 +24,10 @@ import reactor.core.scheduler.Schedulers;
 /**
  * Where blocking JDBC runs: as many threads as the pool has connections (more would only wait for a
  * connection while holding a thread), with a bounded queue in front, and never a Netty event loop.
+ * Every read of the API runs here, the changes feed's included.
  */
 @Component
-class JdbcScheduler implements DisposableBean {
+public class JdbcScheduler implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(JdbcScheduler.class);
     private static final Duration RETRY_AFTER = Duration.ofSeconds(2);
@@ -44,7 +45,7 @@ class JdbcScheduler implements DisposableBean {
      * Runs a query off the event loop. A database that is away, waking up or saturated is a 503 the
      * client may retry, never a 500: the data is fine, only out of reach for now.
      */
-    <T> Mono<T> run(Callable<T> query) {
+    public <T> Mono<T> run(Callable<T> query) {
         return Mono.fromCallable(query)
                 .subscribeOn(scheduler)
                 .timeout(timeout)

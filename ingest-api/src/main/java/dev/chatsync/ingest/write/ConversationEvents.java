@@ -26,6 +26,8 @@ final class ConversationEvents {
                 .setRole(message.role())
                 .setContent(message.content())
                 .setCreatedAt(message.createdAt())
+                .setParts(message.parts())
+                .setMetadata(message.metadata())
                 .build());
     }
 
@@ -62,6 +64,10 @@ final class ConversationEvents {
         field(sha256, message.role().name());
         field(sha256, message.content());
         field(sha256, message.createdAt() == null ? null : Long.toString(message.createdAt().toEpochMilli()));
+        // as text: the same JSON with its keys in another order is published again, and the
+        // persister, comparing jsonb by value, stores nothing new
+        field(sha256, message.parts());
+        field(sha256, message.metadata());
         // digest() also resets it for the thread's next message
         return ByteBuffer.wrap(sha256.digest()).getLong();
     }

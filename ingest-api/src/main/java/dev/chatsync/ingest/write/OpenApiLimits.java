@@ -33,6 +33,12 @@ class OpenApiLimits implements OpenApiCustomizer {
         property(message, "id").setMaxLength(limits.maxIdLength());
         // JSON Schema's maxLength counts characters; the limit is on the UTF-8 encoding
         property(message, "content").setDescription("1 to " + limits.maxContentBytes().toBytes() + " bytes of UTF-8, no NUL");
+        String json = "parts and metadata together at most " + limits.maxPartsBytes().toBytes() + " bytes of compact JSON (UTF-8), "
+                + "each nested at most " + limits.maxJsonDepth() + " deep, no NUL in any string or key";
+        Schema<?> parts = property(message, "parts");
+        parts.setMaxItems(limits.maxParts());
+        parts.setDescription("Objects each with a string type, stored as sent; " + json);
+        property(message, "metadata").setDescription("Any JSON object, stored as sent; " + json);
     }
 
     // A body type or field renamed without this class fails the document rather than dropping a limit.

@@ -18,12 +18,16 @@ import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.cfg.JsonNodeFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Turns a POST body into a {@link SyncRequest} or a 400 naming every broken rule. Works on the JSON
  * tree rather than data binding so each violation can name the exact field as the client wrote it
  * ({@code messages[3].content}) and wrong types read as rules, not as Jackson internals.
+ *
+ * <p>A message's {@code parts} and {@code metadata} are checked by {@link MessageJson} and kept as
+ * compact JSON text; a message with parts may leave out its content, which is then derived from them.
  *
  * <p>Unknown fields are ignored, at every level: chat front ends send extra message fields (ui state,
  * token counts) and newer clients may send more; nothing unknown is ever published. Duplicate keys
@@ -37,15 +41,21 @@ final class SyncRequestParser {
     private final ObjectReader reader;
     private final IngestLimits limits;
     private final ClientIds ids;
+    private final MessageJson messageJson;
 
     SyncRequestParser(IngestLimits limits) {
-        this.reader = JsonMapper.builder()
+        JsonMapper json = JsonMapper.builder()
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .build()
-                .reader();
+                // parts and metadata are stored as jsonb, whose numbers are exact decimals: a double
+                // would round what the client sent, and stripped zeros would rewrite it
+                .enable(JsonNodeFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+                .build();
+        this.reader = json.reader();
         this.limits = limits;
         this.ids = new ClientIds(limits);
+        this.messageJson = new MessageJson(limits, json.writer());
     }
 
     /** The body as it arrived; empty when the request had none. */
@@ -136,10 +146,17 @@ final class SyncRequestParser {
                 violations.add(new FieldViolation(path + ".id", "unique", "duplicate message id in this request"));
             }
             MessageRole role = role(element.get("role"), path + ".role", violations);
-            String content = content(element.get("content"), path + ".content", violations);
+            JsonNode parts = element.get("parts");
+            JsonNode contentNode = element.get("content");
+            boolean derived = absent(contentNode) && !absent(parts);
+            String content = derived ? null : content(contentNode, path + ".content", violations);
+            MessageJson.Checked json = messageJson.check(parts, element.get("metadata"), path, violations);
+            if (derived && json != null) {
+                content = derivedContent(json.text(), path + ".parts", violations);
+            }
             Instant createdAt = createdAt(element.get("createdAt"), path + ".createdAt", violations);
-            if (id != null && role != null && content != null) {
-                messages.add(new SyncRequest.Message(id, role, content, createdAt));
+            if (id != null && role != null && content != null && json != null) {
+                messages.add(new SyncRequest.Message(id, role, content, createdAt, json.parts(), json.metadata()));
             }
         }
         return messages;
@@ -163,6 +180,10 @@ final class SyncRequestParser {
     }
 
     private String content(JsonNode node, String path, List<FieldViolation> violations) {
+        if (absent(node)) {
+            violations.add(new FieldViolation(path, "required", "is required unless the message has parts"));
+            return null;
+        }
         String content = requiredString(node, path, violations);
         if (content == null) {
             return null;
@@ -172,11 +193,28 @@ final class SyncRequestParser {
             return null;
         }
         long max = limits.maxContentBytes().toBytes();
-        if (exceedsUtf8(content, max)) {
+        if (StorableText.exceedsUtf8(content, max)) {
             violations.add(new FieldViolation(path, "max_bytes", "at most " + max + " bytes (UTF-8)"));
             return null;
         }
         return storable(path, content, violations) ? content : null;
+    }
+
+    /**
+     * A message sent with parts only has the text of its text parts as content, so reads, search and
+     * usage work on it like on any other; bounded like content (its strings are checked already).
+     */
+    private String derivedContent(String text, String partsPath, List<FieldViolation> violations) {
+        long max = limits.maxContentBytes().toBytes();
+        if (StorableText.exceedsUtf8(text, max)) {
+            violations.add(new FieldViolation(partsPath, "max_bytes", "its text parts together at most " + max + " bytes (UTF-8), the bound of content"));
+            return null;
+        }
+        return text;
+    }
+
+    private static boolean absent(JsonNode node) {
+        return node == null || node.isNull();
     }
 
     /** The field's text, or null with the violation recorded when it is missing or not a string. */
@@ -221,51 +259,12 @@ final class SyncRequestParser {
         return null;
     }
 
-    /**
-     * Postgres text cannot hold NUL, and a lone UTF-16 surrogate has no UTF-8 form (the Avro encoder
-     * would silently turn it into '?'): either would corrupt or dead-letter the message downstream.
-     */
     private static boolean storable(String path, String text, List<FieldViolation> violations) {
-        if (text.indexOf('\u0000') >= 0) {
-            violations.add(new FieldViolation(path, "no_nul", "must not contain NUL (\\u0000) characters"));
+        FieldViolation violation = StorableText.violation(path, text);
+        if (violation != null) {
+            violations.add(violation);
             return false;
-        }
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (Character.isSurrogate(c)) {
-                if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-                    i++;
-                } else {
-                    violations.add(new FieldViolation(path, "valid_unicode", "must not contain unpaired surrogates"));
-                    return false;
-                }
-            }
         }
         return true;
-    }
-
-    /** UTF-8 size, counted only when the text could exceed {@code max} (a char is at most 3 bytes). */
-    private static boolean exceedsUtf8(String text, long max) {
-        if ((long) text.length() * 3 <= max) {
-            return false;
-        }
-        if (text.length() > max) {
-            return true;
-        }
-        long bytes = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < 0x80) {
-                bytes++;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-                bytes += 4;
-                i++;
-            } else {
-                bytes += 3;
-            }
-        }
-        return bytes > max;
     }
 }

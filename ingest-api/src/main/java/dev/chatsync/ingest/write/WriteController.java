@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -31,6 +32,7 @@ import dev.chatsync.ingest.limits.IngestLimits;
 import dev.chatsync.ingest.problem.FieldViolation;
 import dev.chatsync.ingest.problem.ProblemException;
 import dev.chatsync.ingest.publish.EventPublisher;
+import dev.chatsync.ingest.synctoken.SyncTokens;
 import dev.chatsync.schemas.ConversationKey;
 import dev.chatsync.schemas.event.ConversationEvent;
 import io.swagger.v3.oas.annotations.Operation;
@@ -49,6 +51,9 @@ import reactor.netty.Connection;
 @RequestMapping("/api/messages")
 class WriteController {
 
+    private static final String SYNC_TOKEN = "Opaque. Pass it to a GET as the syncToken query parameter or the Chat-Sync-Token header: "
+            + "the read then waits (bounded) until this write is stored, and answers Chat-Sync-Consistent: true, or false when the bound passed first.";
+
     private final SyncRequestParser parser;
     private final ClientIds ids;
     private final RecentlyPublished recent;
@@ -56,8 +61,10 @@ class WriteController {
     private final String topic;
     private final long maxBodyBytes;
     private final IngestMetrics metrics;
+    private final SyncTokens tokens;
 
-    WriteController(IngestLimits limits, RecentlyPublished recent, EventPublisher publisher, EventsTopic topic, IngestMetrics metrics) {
+    WriteController(IngestLimits limits, RecentlyPublished recent, EventPublisher publisher, EventsTopic topic, IngestMetrics metrics,
+            SyncTokens tokens) {
         this.parser = new SyncRequestParser(limits);
         this.ids = new ClientIds(limits);
         this.recent = recent;
@@ -65,12 +72,14 @@ class WriteController {
         this.topic = topic.topic();
         this.maxBodyBytes = limits.maxBodyBytes().toBytes();
         this.metrics = metrics;
+        this.tokens = tokens;
     }
 
     @Operation(summary = "Save or re-sync a conversation",
             description = "Publishes one MessageUpserted per message not already published unchanged by this instance "
                     + "(one ConversationUpserted when messages is empty). 202 once Kafka acknowledged every event; "
-                    + "503 with Retry-After when it did not in time. Unknown JSON fields are ignored.",
+                    + "503 with Retry-After when it did not in time. Unknown JSON fields are ignored. "
+                    + "The 202's syncToken, given to a GET, makes it wait until this write is readable.",
             requestBody = @RequestBody(required = true, content = @Content(schema = @Schema(implementation = SyncBody.class))))
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
     @ResponseStatus(HttpStatus.ACCEPTED)
@@ -99,7 +108,7 @@ class WriteController {
             return publisher.publish(List.of(record(key, ConversationEvents.conversationUpserted(userId, sync, acceptedAt))), completions)
                     .map(acks -> {
                         metrics.published(1);
-                        return new SyncAccepted(sync.conversationId(), 0, 1, 0);
+                        return new SyncAccepted(sync.conversationId(), 0, 1, 0, syncToken(userId, acks.get(0)));
                     });
         }
         List<SyncRequest.Message> messages = sync.messages();
@@ -107,11 +116,14 @@ class WriteController {
         for (SyncRequest.Message message : messages) {
             candidates.add(new Candidate(message, ConversationEvents.fingerprint(sync, message)));
         }
-        List<Candidate> outgoing = recent.unpublished(key, candidates);
+        RecentlyPublished.Unpublished<Candidate> unpublished = recent.unpublished(key, candidates);
+        List<Candidate> outgoing = unpublished.messages();
         int skipped = messages.size() - outgoing.size();
         metrics.skipped(skipped);
         if (outgoing.isEmpty()) {
-            return Mono.just(new SyncAccepted(sync.conversationId(), messages.size(), 0, skipped));
+            // nothing new: readable once what was published of these messages is
+            String token = tokens.issue(userId, unpublished.partition(), unpublished.highestSkippedOffset());
+            return Mono.just(new SyncAccepted(sync.conversationId(), messages.size(), 0, skipped, token));
         }
         List<ProducerRecord<String, ConversationEvent>> records = new ArrayList<>(outgoing.size());
         for (Candidate candidate : outgoing) {
@@ -119,20 +131,20 @@ class WriteController {
         }
         return publisher.publish(records, completions).map(acks -> {
             // one acknowledgement per record, in the records' order
-            for (int i = 0; i < acks.size(); i++) {
-                RecordMetadata ack = acks.get(i);
-                Candidate published = outgoing.get(i);
-                if (ack.hasOffset()) {
-                    recent.remember(key, published.messageId(), published.fingerprint(), ack.offset());
-                }
+            long[] offsets = new long[acks.size()];
+            for (int i = 0; i < offsets.length; i++) {
+                offsets[i] = acks.get(i).hasOffset() ? acks.get(i).offset() : -1;
             }
+            recent.remember(key, outgoing, acks.get(0).partition(), offsets);
             metrics.published(records.size());
-            return new SyncAccepted(sync.conversationId(), messages.size(), records.size(), skipped);
+            // one key, so one partition: the last event is stored after every earlier one, skipped ones included
+            return new SyncAccepted(sync.conversationId(), messages.size(), records.size(), skipped,
+                    syncToken(userId, acks.get(acks.size() - 1)));
         });
     }
 
     @Operation(summary = "Delete a conversation and all of its messages",
-            description = "Publishes one ConversationDeleted; 202 once Kafka acknowledged it.")
+            description = "Publishes one ConversationDeleted; 202 once Kafka acknowledged it, with a syncToken like POST's.")
     @DeleteMapping(produces = MediaType.APPLICATION_JSON_VALUE)
     @ResponseStatus(HttpStatus.ACCEPTED)
     Mono<DeleteAccepted> delete(@AuthenticationPrincipal Jwt caller, @RequestParam(required = false) String conversationId,
@@ -151,8 +163,13 @@ class WriteController {
                     RecordMetadata ack = acks.get(0);
                     recent.forget(key, ack.hasOffset() ? ack.offset() : -1);
                     metrics.published(1);
-                    return new DeleteAccepted(conversationId, 1);
+                    return new DeleteAccepted(conversationId, 1, syncToken(userId, ack));
                 });
+    }
+
+    /** Where the acknowledged event landed, signed for its user; null if Kafka did not say (never with acks=all). */
+    private String syncToken(String userId, RecordMetadata ack) {
+        return ack.hasOffset() ? tokens.issue(userId, ack.partition(), ack.offset()) : null;
     }
 
     /** The Netty event loop serving this request's connection; any other server gets Reactor's parallel threads. */
@@ -176,11 +193,13 @@ class WriteController {
     }
 
     /** The answer to an accepted sync: messages in the request, events published, messages skipped as unchanged. */
-    record SyncAccepted(String conversationId, int accepted, int published, int skipped) {
+    record SyncAccepted(String conversationId, int accepted, int published, int skipped,
+            @Schema(description = SYNC_TOKEN) String syncToken) {
     }
 
-    record DeleteAccepted(String conversationId, int published) {
+    record DeleteAccepted(String conversationId, int published, @Schema(description = SYNC_TOKEN) String syncToken) {
     }
+
 
     /**
      * The POST body, for the OpenAPI document only; parsing is {@link SyncRequestParser}'s. The
@@ -193,10 +212,20 @@ class WriteController {
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED) List<MessageBody> messages) {
     }
 
+    @Schema(description = "A message: content, or parts (then content is the text of its text parts), or both.")
     record MessageBody(
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, pattern = "[A-Za-z0-9._:@-]+") String id,
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, allowableValues = {"user", "assistant", "system", "tool"}) String role,
-            @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String content,
-            @Schema(description = "ISO-8601 instant or epoch milliseconds", nullable = true) String createdAt) {
+            String content,
+            @Schema(description = "ISO-8601 instant or epoch milliseconds", nullable = true) String createdAt,
+            @Schema(nullable = true) List<PartBody> parts,
+            @Schema(nullable = true, additionalProperties = Schema.AdditionalPropertiesValue.TRUE) Map<String, Object> metadata) {
+    }
+
+    @Schema(description = "A part of a Vercel AI SDK UIMessage (text, reasoning, tool call, file, source...): "
+            + "stored and returned as sent, only its type is read", additionalProperties = Schema.AdditionalPropertiesValue.TRUE)
+    record PartBody(
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "text") String type,
+            @Schema(description = "The text of a text part") String text) {
     }
 }

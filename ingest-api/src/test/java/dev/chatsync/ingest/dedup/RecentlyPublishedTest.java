@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -19,15 +18,14 @@ class RecentlyPublishedTest {
 
     private static final ConversationKey ALICE = new ConversationKey("user_alice", "c1");
     private static final ConversationKey BOB = new ConversationKey("user_bob", "c1");
-    // evictions run where the cache is used, so which conversations remain is deterministic
-    private static final Executor SAME_THREAD = Runnable::run;
+    private static final int P = 3;
 
     private final AtomicLong clock = new AtomicLong(1_000_000);
-    private final RecentlyPublished cache = new RecentlyPublished(new DedupProperties(100, Duration.ofMinutes(10)), clock::get, SAME_THREAD);
+    private final RecentlyPublished cache = new RecentlyPublished(new DedupProperties(100, Duration.ofMinutes(10)), clock::get);
 
     @Test
     void knowsWhatWasPublishedWithTheSameFingerprintOnly() {
-        cache.remember(ALICE, "m1", 11, 5);
+        remember(cache, ALICE, "m1", 11, P, 5);
         assertThat(published(cache, ALICE, ids("m1", "m2"), fps(11, 22))).containsExactly(true, false);
         assertThat(published(cache, ALICE, ids("m1"), fps(12))).containsExactly(false);
         // identity includes the user: bob's c1/m1 is another message
@@ -36,27 +34,49 @@ class RecentlyPublishedTest {
 
     @Test
     void anOlderAcknowledgementNeverOverwritesANewerOne() {
-        cache.remember(ALICE, "m1", 22, 9);
-        cache.remember(ALICE, "m1", 11, 7);
+        remember(cache, ALICE, "m1", 22, P, 9);
+        remember(cache, ALICE, "m1", 11, P, 7);
         assertThat(published(cache, ALICE, ids("m1"), fps(22))).containsExactly(true);
         assertThat(published(cache, ALICE, ids("m1"), fps(11))).containsExactly(false);
     }
 
     @Test
     void forgettingAConversationFencesOffLateAcknowledgementsOfEarlierPublishes() {
-        cache.remember(ALICE, "m1", 11, 5);
+        remember(cache, ALICE, "m1", 11, P, 5);
         cache.forget(ALICE, -1);
         assertThat(published(cache, ALICE, ids("m1"), fps(11))).containsExactly(false);
         cache.forget(ALICE, 10);
-        cache.remember(ALICE, "m2", 22, 8);
+        remember(cache, ALICE, "m2", 22, P, 8);
         assertThat(published(cache, ALICE, ids("m2"), fps(22))).containsExactly(false);
-        cache.remember(ALICE, "m2", 22, 12);
+        remember(cache, ALICE, "m2", 22, P, 12);
         assertThat(published(cache, ALICE, ids("m2"), fps(22))).containsExactly(true);
     }
 
     @Test
+    void skippedMessagesTellWhereTheyWereStored() {
+        remember(cache, ALICE, "m1", 11, P, 5);
+        remember(cache, ALICE, "m2", 22, P, 9);
+        remember(cache, ALICE, "m3", 33, P, 7);
+
+        RecentlyPublished.Unpublished<Sent> allSkipped = cache.unpublished(ALICE, List.of(new Sent("m1", 11), new Sent("m3", 33)));
+        assertThat(allSkipped.messages()).isEmpty();
+        assertThat(allSkipped.partition()).isEqualTo(P);
+        assertThat(allSkipped.highestSkippedOffset()).isEqualTo(7);
+
+        // m2 changed: only the unchanged ones count
+        RecentlyPublished.Unpublished<Sent> someSkipped = cache.unpublished(ALICE, List.of(new Sent("m1", 11), new Sent("m2", 23)));
+        assertThat(someSkipped.messages()).containsExactly(new Sent("m2", 23));
+        assertThat(someSkipped.highestSkippedOffset()).isEqualTo(5);
+
+        RecentlyPublished.Unpublished<Sent> noneSkipped = cache.unpublished(ALICE, List.of(new Sent("m4", 44)));
+        assertThat(noneSkipped.partition()).isEqualTo(-1);
+        assertThat(noneSkipped.highestSkippedOffset()).isEqualTo(-1);
+        assertThat(cache.unpublished(BOB, List.of(new Sent("m1", 11))).highestSkippedOffset()).isEqualTo(-1);
+    }
+
+    @Test
     void entriesExpire() {
-        cache.remember(ALICE, "m1", 11, 5);
+        remember(cache, ALICE, "m1", 11, P, 5);
         clock.addAndGet(Duration.ofMinutes(11).toMillis());
         assertThat(published(cache, ALICE, ids("m1"), fps(11))).containsExactly(false);
     }
@@ -66,7 +86,7 @@ class RecentlyPublishedTest {
         for (int c = 0; c < 50; c++) {
             ConversationKey key = new ConversationKey("user_" + c, "c");
             for (int m = 0; m < 10; m++) {
-                cache.remember(key, "m" + m, m, m);
+                remember(cache, key, "m" + m, m, P, m);
             }
         }
         assertThat(cache.size()).isLessThanOrEqualTo(100);
@@ -76,9 +96,9 @@ class RecentlyPublishedTest {
 
     @Test
     void aLongConversationKeepsEveryMessageApart() {
-        RecentlyPublished roomy = new RecentlyPublished(new DedupProperties(10_000, Duration.ofMinutes(10)), clock::get, SAME_THREAD);
+        RecentlyPublished roomy = new RecentlyPublished(new DedupProperties(10_000, Duration.ofMinutes(10)), clock::get);
         for (int m = 0; m < 500; m++) {
-            roomy.remember(ALICE, "msg-" + m, 1_000 + m, m);
+            remember(roomy, ALICE, "msg-" + m, 1_000 + m, P, m);
         }
         assertThat(roomy.size()).isEqualTo(501);
         for (int m = 0; m < 500; m++) {
@@ -87,20 +107,20 @@ class RecentlyPublishedTest {
         }
         assertThat(published(roomy, ALICE, ids("msg-500"), fps(1_500))).containsExactly(false);
         // remembered again at a later offset: replaced, not counted twice
-        roomy.remember(ALICE, "msg-7", 77, 600);
+        remember(roomy, ALICE, "msg-7", 77, P, 600);
         assertThat(roomy.size()).isEqualTo(501);
         assertThat(published(roomy, ALICE, ids("msg-7"), fps(77))).containsExactly(true);
     }
 
     @Test
     void concurrentAcknowledgementsOfOneConversationAreAllKept() throws Exception {
-        RecentlyPublished roomy = new RecentlyPublished(new DedupProperties(10_000, Duration.ofMinutes(10)), clock::get, SAME_THREAD);
+        RecentlyPublished roomy = new RecentlyPublished(new DedupProperties(10_000, Duration.ofMinutes(10)), clock::get);
         ExecutorService threads = Executors.newFixedThreadPool(4);
         try {
             List<Future<?>> writers = IntStream.range(0, 4)
                     .<Future<?>>mapToObj(t -> threads.submit(() -> {
                         for (int m = t; m < 2_000; m += 4) {
-                            roomy.remember(ALICE, "msg-" + m, m, m);
+                            remember(roomy, ALICE, "msg-" + m, m, P, m);
                             assertThat(published(roomy, ALICE, ids("msg-" + m), fps(m))).containsExactly(true);
                         }
                     }))
@@ -118,9 +138,13 @@ class RecentlyPublishedTest {
     }
 
     /** For each message, whether the cache skips it as published unchanged. */
+    private static void remember(RecentlyPublished cache, ConversationKey key, String messageId, long fingerprint, int partition, long offset) {
+        cache.remember(key, List.of(new Sent(messageId, fingerprint)), partition, new long[] {offset});
+    }
+
     private static boolean[] published(RecentlyPublished cache, ConversationKey key, String[] ids, long[] fingerprints) {
         List<Sent> messages = IntStream.range(0, ids.length).mapToObj(i -> new Sent(ids[i], fingerprints[i])).toList();
-        List<Sent> unpublished = cache.unpublished(key, messages);
+        List<Sent> unpublished = cache.unpublished(key, messages).messages();
         boolean[] published = new boolean[messages.size()];
         for (int i = 0; i < messages.size(); i++) {
             published[i] = !unpublished.contains(messages.get(i));

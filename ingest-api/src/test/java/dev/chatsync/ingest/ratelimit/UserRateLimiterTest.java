@@ -3,7 +3,6 @@ package dev.chatsync.ingest.ratelimit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -16,13 +15,12 @@ import org.junit.jupiter.api.Test;
 class UserRateLimiterTest {
 
     // evictions run where the limiter is used, so which buckets remain is deterministic
-    private static final Executor SAME_THREAD = Runnable::run;
 
     private final AtomicLong now = new AtomicLong();
 
     @Test
     void usersHaveBucketsOfTheirOwn() {
-        UserRateLimiter limiter = new UserRateLimiter(new RateLimitProperties(1, 0.001, 100), now::get, SAME_THREAD);
+        UserRateLimiter limiter = new UserRateLimiter(new RateLimitProperties(1, 0.001, 100), now::get);
         assertThat(limiter.acquire("alice")).isZero();
         assertThat(limiter.acquire("alice")).isPositive();
         assertThat(limiter.acquire("bob")).isZero();
@@ -30,7 +28,7 @@ class UserRateLimiterTest {
 
     @Test
     void keepsAtMostMaxUsersBuckets() {
-        UserRateLimiter limiter = new UserRateLimiter(new RateLimitProperties(1, 0.001, 3), now::get, SAME_THREAD);
+        UserRateLimiter limiter = new UserRateLimiter(new RateLimitProperties(1, 0.001, 3), now::get);
         for (int i = 0; i < 1000; i++) {
             limiter.acquire("user_" + i);
         }
@@ -41,7 +39,7 @@ class UserRateLimiterTest {
 
     @Test
     void aUsersConcurrentRequestsNeverShareAToken() throws Exception {
-        UserRateLimiter limiter = new UserRateLimiter(new RateLimitProperties(1_000, 0.001, 100), now::get, SAME_THREAD);
+        UserRateLimiter limiter = new UserRateLimiter(new RateLimitProperties(1_000, 0.001, 100), now::get);
         AtomicInteger admitted = new AtomicInteger();
         ExecutorService threads = Executors.newFixedThreadPool(4);
         try {

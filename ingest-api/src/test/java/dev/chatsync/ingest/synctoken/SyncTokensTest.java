@@ -3,6 +3,7 @@ package dev.chatsync.ingest.synctoken;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.Base64;
 
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,7 @@ import dev.chatsync.ingest.problem.ProblemException;
 class SyncTokensTest {
 
     private static final String SECRET = Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes());
-    private final SyncTokens tokens = new SyncTokens(new SyncTokenProperties(SECRET), new EventsTopic("chat-sync.events"));
+    private final SyncTokens tokens = new SyncTokens(properties(SECRET), new EventsTopic("chat-sync.events"));
 
     @Test
     void aTokenNamesThePositionItWasIssuedFor() {
@@ -33,9 +34,9 @@ class SyncTokensTest {
     void aTokenOfAnotherTopicOrKeyIsRefused() {
         String token = tokens.issue("user_a", 7, 42);
 
-        assertThatThrownBy(() -> new SyncTokens(new SyncTokenProperties(SECRET), new EventsTopic("other")).verify("user_a", token))
+        assertThatThrownBy(() -> new SyncTokens(properties(SECRET), new EventsTopic("other")).verify("user_a", token))
                 .isInstanceOf(ProblemException.class);
-        assertThatThrownBy(() -> new SyncTokens(new SyncTokenProperties(null), new EventsTopic("chat-sync.events")).verify("user_a", token))
+        assertThatThrownBy(() -> new SyncTokens(properties(null), new EventsTopic("chat-sync.events")).verify("user_a", token))
                 .isInstanceOf(ProblemException.class);
     }
 
@@ -55,8 +56,12 @@ class SyncTokensTest {
     void aShortSecretIsAConfigurationError() {
         String shortSecret = Base64.getEncoder().encodeToString(new byte[16]);
 
-        assertThatThrownBy(() -> new SyncTokens(new SyncTokenProperties(shortSecret), new EventsTopic("t")))
+        assertThatThrownBy(() -> new SyncTokens(properties(shortSecret), new EventsTopic("t")))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("at least 32 bytes");
+    }
+
+    private static SyncTokenProperties properties(String secret) {
+        return new SyncTokenProperties(secret, Duration.ofSeconds(2), 10_000);
     }
 
     private void assertRefused(String userId, String token) {

@@ -11,7 +11,7 @@ import dev.chatsync.schemas.event.MessageRole;
 
 class ConversationEventsTest {
 
-    private static final SyncRequest.Message MESSAGE = new SyncRequest.Message("m1", MessageRole.assistant, "partial", null);
+    private static final SyncRequest.Message MESSAGE = new SyncRequest.Message("m1", MessageRole.assistant, "partial", null, null, null);
 
     @Test
     void fingerprintChangesWithEverythingTheEventCarries() {
@@ -22,9 +22,36 @@ class ConversationEventsTest {
         assertThat(ConversationEvents.fingerprint(new SyncRequest("c", "q", "t", List.of()), MESSAGE)).isNotEqualTo(base);
         assertThat(ConversationEvents.fingerprint(new SyncRequest("c", "p", null, List.of()), MESSAGE)).isNotEqualTo(base);
         assertThat(ConversationEvents.fingerprint(new SyncRequest("c", "p", "", List.of()), MESSAGE)).isNotEqualTo(base);
-        assertThat(ConversationEvents.fingerprint(request, new SyncRequest.Message("m1", MessageRole.user, "partial", null))).isNotEqualTo(base);
-        assertThat(ConversationEvents.fingerprint(request, new SyncRequest.Message("m1", MessageRole.assistant, "partial answer", null))).isNotEqualTo(base);
-        assertThat(ConversationEvents.fingerprint(request, new SyncRequest.Message("m1", MessageRole.assistant, "partial", Instant.EPOCH))).isNotEqualTo(base);
+        assertThat(ConversationEvents.fingerprint(request, new SyncRequest.Message("m1", MessageRole.user, "partial", null, null, null))).isNotEqualTo(base);
+        assertThat(ConversationEvents.fingerprint(request, new SyncRequest.Message("m1", MessageRole.assistant, "partial answer", null, null, null))).isNotEqualTo(base);
+        assertThat(ConversationEvents.fingerprint(request, new SyncRequest.Message("m1", MessageRole.assistant, "partial", Instant.EPOCH, null, null))).isNotEqualTo(base);
+    }
+
+    @Test
+    void fingerprintCoversPartsAndMetadata() {
+        SyncRequest request = new SyncRequest("c", "p", "t", List.of(MESSAGE));
+        long base = ConversationEvents.fingerprint(request, MESSAGE);
+        long withParts = ConversationEvents.fingerprint(request, withJson("[{\"type\":\"text\",\"text\":\"partial\"}]", null));
+        long withMetadata = ConversationEvents.fingerprint(request, withJson(null, "{\"model\":\"m\"}"));
+
+        assertThat(withParts).isNotEqualTo(base).isNotEqualTo(withMetadata);
+        assertThat(withMetadata).isNotEqualTo(base);
+        assertThat(ConversationEvents.fingerprint(request, withJson("[{\"type\":\"text\",\"text\":\"partial!\"}]", null))).isNotEqualTo(withParts);
+        // the same text in the other field is another message
+        assertThat(ConversationEvents.fingerprint(request, withJson(null, "[{\"type\":\"text\",\"text\":\"partial\"}]"))).isNotEqualTo(withParts);
+    }
+
+    @Test
+    void messageUpsertedCarriesPartsAndMetadataAsTheirJsonText() {
+        SyncRequest.Message message = withJson("[{\"type\":\"reasoning\",\"text\":\"hmm\"}]", "{\"a\":1}");
+        var payload = (dev.chatsync.schemas.event.MessageUpserted) ConversationEvents.messageUpserted("user_1",
+                new SyncRequest("c", "p", null, List.of(message)), message, Instant.ofEpochMilli(42)).getPayload();
+        assertThat(payload.getParts()).isEqualTo("[{\"type\":\"reasoning\",\"text\":\"hmm\"}]");
+        assertThat(payload.getMetadata()).isEqualTo("{\"a\":1}");
+        var plain = (dev.chatsync.schemas.event.MessageUpserted) ConversationEvents.messageUpserted("user_1",
+                new SyncRequest("c", "p", null, List.of(MESSAGE)), MESSAGE, Instant.ofEpochMilli(42)).getPayload();
+        assertThat(plain.getParts()).isNull();
+        assertThat(plain.getMetadata()).isNull();
     }
 
     @Test
@@ -46,5 +73,9 @@ class ConversationEventsTest {
         assertThat(payload.getPersonaId()).isEqualTo("hitesh");
         assertThat(payload.getTitle()).isEqualTo("Title");
         assertThat(payload.getMessageId()).isEqualTo("m1");
+    }
+
+    private static SyncRequest.Message withJson(String parts, String metadata) {
+        return new SyncRequest.Message("m1", MessageRole.assistant, "partial", null, parts, metadata);
     }
 }

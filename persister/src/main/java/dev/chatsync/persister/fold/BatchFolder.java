@@ -5,9 +5,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeSet;
 
 import dev.chatsync.persister.fold.FoldedBatch.ConversationChange;
+import dev.chatsync.persister.fold.FoldedBatch.ConversationDelete;
 import dev.chatsync.persister.fold.FoldedBatch.Generation;
 import dev.chatsync.persister.fold.FoldedBatch.MessageVersion;
 import dev.chatsync.schemas.ConversationKey;
@@ -19,8 +21,11 @@ import dev.chatsync.schemas.event.MessageUpserted;
 /**
  * Folds a batch of events, in Kafka order, into a {@link FoldedBatch} whose application gives the same
  * database as applying the events one by one: per conversation the last metadata wins, per message
- * every distinct version is kept in order (consecutive identical re-syncs collapse), and a delete
- * splits the conversation's events into generations so that messages after it start afresh.
+ * every distinct version (role, content, parts, metadata) is kept in order (consecutive identical
+ * re-syncs collapse), and a delete splits the conversation's events into generations so that messages
+ * after it start afresh. One approximation: a conversation that a new message creates again after a
+ * delete takes the persona and title of all of its generation's events here, also of re-sent messages
+ * the delete had removed (which are not stored); its created_at is still the new message's.
  */
 public final class BatchFolder {
 
@@ -40,7 +45,7 @@ public final class BatchFolder {
                 Segment last = segments.isEmpty() ? null : segments.get(segments.size() - 1);
                 // a second delete with nothing in between deletes nothing more
                 if (last == null || !last.isBareDelete()) {
-                    segments.add(new Segment(key, true));
+                    segments.add(new Segment(key, acceptedAt));
                 }
             } else if (payload instanceof ConversationUpserted upserted) {
                 current(segments, key).meta(upserted.getPersonaId(), upserted.getTitle(), acceptedAt);
@@ -57,7 +62,7 @@ public final class BatchFolder {
 
     private static Segment current(List<Segment> segments, ConversationKey key) {
         if (segments.isEmpty()) {
-            segments.add(new Segment(key, false));
+            segments.add(new Segment(key, null));
         }
         return segments.get(segments.size() - 1);
     }
@@ -66,7 +71,7 @@ public final class BatchFolder {
         int count = conversations.values().stream().mapToInt(List::size).max().orElse(0);
         List<Generation> generations = new ArrayList<>(count);
         for (int g = 0; g < count; g++) {
-            List<ConversationKey> deletes = new ArrayList<>();
+            List<ConversationDelete> deletes = new ArrayList<>();
             List<ConversationChange> changes = new ArrayList<>();
             List<List<MessageVersion>> rounds = new ArrayList<>();
             for (List<Segment> segments : conversations.values()) {
@@ -74,8 +79,8 @@ public final class BatchFolder {
                     continue;
                 }
                 Segment segment = segments.get(g);
-                if (segment.deleteFirst) {
-                    deletes.add(segment.key);
+                if (segment.deletedAt != null) {
+                    deletes.add(new ConversationDelete(segment.key, segment.deletedAt));
                 }
                 if (segment.personaId != null) {
                     changes.add(new ConversationChange(segment.key, segment.personaId, segment.title, segment.firstAcceptedAt, segment.lastAcceptedAt));
@@ -97,20 +102,21 @@ public final class BatchFolder {
     /** What one conversation's events between two deletes amount to. */
     private static final class Segment {
         private final ConversationKey key;
-        private final boolean deleteFirst;
+        /** acceptedAt of the delete this segment starts with; null for the first segment without one */
+        private final Instant deletedAt;
         private final Map<String, List<MessageVersion>> messages = new LinkedHashMap<>();
         private String personaId;
         private String title;
         private Instant firstAcceptedAt;
         private Instant lastAcceptedAt;
 
-        Segment(ConversationKey key, boolean deleteFirst) {
+        Segment(ConversationKey key, Instant deletedAt) {
             this.key = key;
-            this.deleteFirst = deleteFirst;
+            this.deletedAt = deletedAt;
         }
 
         boolean isBareDelete() {
-            return deleteFirst && personaId == null;
+            return deletedAt != null && personaId == null;
         }
 
         void meta(String personaId, String title, Instant acceptedAt) {
@@ -129,14 +135,21 @@ public final class BatchFolder {
         void message(MessageUpserted message, Instant acceptedAt) {
             List<MessageVersion> versions = messages.computeIfAbsent(message.getMessageId(), id -> new ArrayList<>(1));
             String role = message.getRole().name();
+            // Equal JSON text is the same version; texts that differ only in key order or spacing are
+            // kept as two versions here and found equal by the database (jsonb compares by value).
+            // A repeat with another base collapses too: whatever became of the first copy (current,
+            // kept as a conflict, or not stored after a delete), the database would do nothing with
+            // the second.
             if (!versions.isEmpty()) {
                 MessageVersion last = versions.get(versions.size() - 1);
-                if (last.role().equals(role) && last.content().equals(message.getContent())) {
+                if (last.role().equals(role) && last.content().equals(message.getContent())
+                        && Objects.equals(last.parts(), message.getParts()) && Objects.equals(last.metadata(), message.getMetadata())) {
                     return;
                 }
             }
             Instant createdAt = message.getCreatedAt() != null ? message.getCreatedAt() : acceptedAt;
-            versions.add(new MessageVersion(key, message.getMessageId(), role, message.getContent(), createdAt, acceptedAt));
+            versions.add(new MessageVersion(key, message.getMessageId(), role, message.getContent(),
+                    message.getParts(), message.getMetadata(), message.getBaseRevision(), createdAt, acceptedAt));
         }
     }
 }

@@ -13,7 +13,7 @@ import io.micrometer.core.instrument.Timer;
 /**
  * The persister's own meters (Kafka client metrics, consumer lag included, come from Spring Boot's
  * MicrometerConsumerListener): {@code chatsync.persister.batches}, {@code .batch.size},
- * {@code .records{outcome}}, {@code .transaction} and {@code .retries}.
+ * {@code .records{outcome}}, {@code .transaction}, {@code .retries} and {@code .tombstones.pruned}.
  */
 @Component
 public class PersisterMetrics {
@@ -22,12 +22,15 @@ public class PersisterMetrics {
     private final DistributionSummary batchSize;
     private final Counter inserted;
     private final Counter updated;
+    private final Counter keptAsConflict;
     private final Counter unchanged;
+    private final Counter skippedDeleted;
     private final Counter deleted;
     private final Counter deadLettered;
     private final Counter alreadyApplied;
     private final Timer transaction;
     private final Counter retries;
+    private final Counter tombstonesPruned;
 
     PersisterMetrics(MeterRegistry registry) {
         batches = Counter.builder("chatsync.persister.batches").description("Batches committed").register(registry);
@@ -35,13 +38,17 @@ public class PersisterMetrics {
                 .publishPercentiles(0.5, 0.99).register(registry);
         inserted = records(registry, "inserted");
         updated = records(registry, "updated");
+        keptAsConflict = records(registry, "kept-as-conflict");
         unchanged = records(registry, "unchanged");
+        skippedDeleted = records(registry, "skipped-deleted");
         deleted = records(registry, "deleted");
         deadLettered = records(registry, "dead-lettered");
         alreadyApplied = records(registry, "skipped-already-applied");
         transaction = Timer.builder("chatsync.persister.transaction").description("Database transaction of one batch, committed")
                 .publishPercentiles(0.5, 0.99).publishPercentileHistogram().register(registry);
         retries = Counter.builder("chatsync.persister.retries").description("Batch attempts that failed and will be retried").register(registry);
+        tombstonesPruned = Counter.builder("chatsync.persister.tombstones.pruned")
+                .description("Tombstones of deleted conversations removed after the retention").register(registry);
     }
 
     private static Counter records(MeterRegistry registry, String outcome) {
@@ -54,7 +61,9 @@ public class PersisterMetrics {
         batchSize.record(records);
         inserted.increment(result.inserted());
         updated.increment(result.updated());
+        keptAsConflict.increment(result.keptAsConflict());
         unchanged.increment(result.unchanged());
+        skippedDeleted.increment(result.skippedDeleted());
         deleted.increment(result.deleted());
         deadLettered.increment(result.deadLettered());
         alreadyApplied.increment(result.alreadyApplied());
@@ -63,5 +72,9 @@ public class PersisterMetrics {
 
     public void retrying() {
         retries.increment();
+    }
+
+    public void pruned(int tombstones) {
+        tombstonesPruned.increment(tombstones);
     }
 }

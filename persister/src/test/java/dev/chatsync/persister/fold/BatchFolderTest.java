@@ -6,12 +6,14 @@ import static dev.chatsync.persister.TestEvents.message;
 import static dev.chatsync.schemas.event.MessageRole.assistant;
 import static dev.chatsync.schemas.event.MessageRole.user;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
 import dev.chatsync.persister.TestEvents;
+import dev.chatsync.persister.fold.FoldedBatch.ConversationDelete;
 import dev.chatsync.persister.fold.FoldedBatch.Generation;
 import dev.chatsync.persister.fold.FoldedBatch.MessageVersion;
 import dev.chatsync.schemas.ConversationKey;
@@ -51,6 +53,41 @@ class BatchFolderTest {
     }
 
     @Test
+    void aVersionDiffersByPartsOrMetadataToo() {
+        FoldedBatch folded = BatchFolder.fold(List.of(
+                message("u1", "c1", "m1", assistant, "x", "[{\"type\":\"text\",\"text\":\"x\"}]", null, 1),
+                message("u1", "c1", "m1", assistant, "x", "[{\"type\":\"text\",\"text\":\"x\"}]", null, 2),
+                message("u1", "c1", "m1", assistant, "x", "[{\"type\":\"text\",\"text\":\"x\",\"state\":\"done\"}]", null, 3),
+                message("u1", "c1", "m1", assistant, "x", "[{\"type\":\"text\",\"text\":\"x\",\"state\":\"done\"}]", "{\"model\":\"m\"}", 4),
+                message("u1", "c1", "m1", assistant, "x", "[{\"type\":\"text\",\"text\":\"x\",\"state\":\"done\"}]", "{\"model\":\"m\"}", 5),
+                message("u1", "c1", "m1", assistant, "x", null, "{\"model\":\"m\"}", 6)));
+
+        List<List<MessageVersion>> rounds = folded.generations().get(0).messageRounds();
+        assertThat(rounds).hasSize(4);
+        assertThat(rounds).extracting(round -> round.get(0).acceptedAt()).containsExactly(
+                TestEvents.ACCEPTED_AT.plusSeconds(1), TestEvents.ACCEPTED_AT.plusSeconds(3),
+                TestEvents.ACCEPTED_AT.plusSeconds(4), TestEvents.ACCEPTED_AT.plusSeconds(6));
+        assertThat(rounds.get(2).get(0).metadata()).isEqualTo("{\"model\":\"m\"}");
+        assertThat(rounds.get(3).get(0).parts()).isNull();
+    }
+
+    @Test
+    void aVersionCarriesItsBaseRevisionAndARepeatWithAnotherBaseCollapses() {
+        FoldedBatch folded = BatchFolder.fold(List.of(
+                TestEvents.edit("u1", "c1", "m1", user, "edited", 3, 1),
+                message("u1", "c1", "m1", user, "edited", 2),
+                TestEvents.edit("u1", "c1", "m1", user, "edited again", 4, 3),
+                message("u1", "c1", "m2", user, "plain", 4)));
+
+        List<List<MessageVersion>> rounds = folded.generations().get(0).messageRounds();
+        assertThat(rounds).hasSize(2);
+        assertThat(rounds.get(0)).extracting(MessageVersion::messageId, MessageVersion::baseRevision)
+                .containsExactly(tuple("m1", 3), tuple("m2", null));
+        assertThat(rounds.get(1)).extracting(MessageVersion::content, MessageVersion::baseRevision).containsExactly(tuple("edited again", 4));
+        assertThat(folded.generations().get(0).arrivals()).isEqualTo(rounds.get(0));
+    }
+
+    @Test
     void aDeleteStartsANewGenerationForItsConversationOnly() {
         FoldedBatch folded = BatchFolder.fold(List.of(
                 message("u1", "c1", "m1", user, "before"),
@@ -64,7 +101,8 @@ class BatchFolderTest {
         Generation second = folded.generations().get(1);
         assertThat(first.deletes()).isEmpty();
         assertThat(first.messageRounds().get(0)).extracting(MessageVersion::content).containsExactly("before", "elsewhere");
-        assertThat(second.deletes()).containsExactly(C1);
+        // the second delete deletes nothing more: the tombstone keeps the first one's time
+        assertThat(second.deletes()).containsExactly(new ConversationDelete(C1, TestEvents.ACCEPTED_AT.plusSeconds(1)));
         assertThat(second.conversations()).extracting(FoldedBatch.ConversationChange::key).containsExactly(C1);
         assertThat(second.messageRounds().get(0)).extracting(MessageVersion::content).containsExactly("after");
     }
@@ -74,7 +112,7 @@ class BatchFolderTest {
         FoldedBatch folded = BatchFolder.fold(List.of(deleted("u1", "c1", 1), message("u1", "c1", "m1", user, "fresh", 2)));
 
         assertThat(folded.generations()).hasSize(1);
-        assertThat(folded.generations().get(0).deletes()).containsExactly(C1);
+        assertThat(folded.generations().get(0).deletes()).extracting(ConversationDelete::key).containsExactly(C1);
         assertThat(folded.generations().get(0).messageRounds().get(0)).hasSize(1);
     }
 

@@ -120,6 +120,50 @@ class MigrationsIT {
                 .anySatisfy(def -> assertThat(def).contains("messages USING btree (conversation_pk, seq)"));
     }
 
+    @Test
+    void theSyncProtocolsColumnsAndTablesStartAtZeroAndGoWithTheirUser() throws SQLException {
+        long c = conversation("user_alice", "c1");
+        message(c, "m1", "hi");
+        execute("""
+                INSERT INTO conversation_tombstones (user_id, conversation_id, conversation_pk, deleted_at, change_xid)
+                VALUES ('user_alice', 'gone', 0, now(), pg_current_xact_id())""");
+
+        // rows written before the persister stamps them sort before every feed cursor
+        assertThat(strings("SELECT change_xid::text FROM conversations UNION ALL SELECT change_xid::text FROM messages")).containsOnly("0");
+        assertThat(strings("SELECT pruned_xid::text FROM feed_horizon")).containsExactly("0");
+        assertThat(strings("SELECT parts IS NULL AND metadata IS NULL FROM messages")).containsExactly("t");
+        // jsonb compares by value: key order, spacing and the spelling of a number do not matter
+        assertThat(strings("""
+                SELECT '[{"type":"text","text":"x","n":1.0}]'::jsonb = '[ { "n": 1, "text": "x", "type": "text" } ]'::jsonb""")).containsExactly("t");
+        assertThat(strings("SELECT indexdef FROM pg_indexes WHERE schemaname = 'public'"))
+                .anySatisfy(def -> assertThat(def).contains("conversations USING btree (user_id, change_xid)"))
+                .anySatisfy(def -> assertThat(def).contains("messages USING btree (conversation_pk, change_xid)"))
+                .anySatisfy(def -> assertThat(def).contains("conversation_tombstones USING btree (user_id, change_xid)"));
+
+        execute("DELETE FROM users WHERE id = 'user_alice'");
+
+        assertThat(count("conversation_tombstones")).isZero();
+    }
+
+    @Test
+    void theColumnsForSeveralDevicesStartWithNoBaseNoConflictAndNoDeletedMessages() throws SQLException {
+        long c = conversation("user_alice", "c1");
+        message(c, "m1", "hi");
+        revision(c, "m1", "h");
+        execute("""
+                INSERT INTO conversation_tombstones (user_id, conversation_id, conversation_pk, deleted_at, change_xid)
+                VALUES ('user_alice', 'gone', 0, now(), pg_current_xact_id())""");
+
+        // rows written before the persister knew bases: plain writes, no conflicts
+        assertThat(strings("SELECT coalesce(based_on::text, 'null') || '|' || conflicts FROM messages")).containsExactly("null|0");
+        assertThat(strings("SELECT coalesce(based_on::text, 'null') || '|' || conflict FROM message_revisions")).containsExactly("null|false");
+        assertThat(strings("SELECT message_ids::text FROM conversation_tombstones")).containsExactly("{}");
+
+        execute("UPDATE conversation_tombstones SET message_ids = message_ids || ARRAY['m1', 'm2']");
+
+        assertThat(strings("SELECT 'm2' = ANY (message_ids) AND NOT 'm3' = ANY (message_ids) FROM conversation_tombstones")).containsExactly("t");
+    }
+
     private static long conversation(String userId, String conversationId) throws SQLException {
         execute("INSERT INTO users (id) VALUES ('" + userId + "') ON CONFLICT DO NOTHING");
         try (Connection connection = database.connect();
