@@ -33,11 +33,14 @@ describe('one user, two devices', () => {
     await page.waitForSelector('[data-testid=chat-status][data-state=acknowledged]');
     await shot(page, 'laptop-saved');
 
+    const feed: number[] = [];
+    phonePage.on('response', (r) => { if (new URL(r.url()).pathname === '/api/changes') feed.push(r.status()); });
     await phonePage.click('[data-testid=sync-now]');
     await phonePage.click(`[data-testid=conversation-item][data-id="${id}"]`);
     await waitForMessages(phonePage, 3);
     expect(await texts(phonePage)).toEqual(['Buy milk', 'Call the dentist', 'Read about Kafka partitions']);
     await shot(phonePage, 'phone-after-sync');
+    expect(feed).toEqual([200]);
     expect((await api.list()).map((c) => c.conversationId)).toEqual([id]);
     await phone.close();
   });

@@ -81,8 +81,6 @@ export async function apiAs(userId: string) {
     conversation: (id: string) => get(`/api/messages?conversationId=${encodeURIComponent(id)}`) as Promise<Stored | undefined>,
     list: async () => ((await get('/api/messages')) as { conversations: { conversationId: string }[] }).conversations,
     revisions: (c: string, m: string) => get(`/api/messages/revisions?conversationId=${c}&messageId=${m}`),
-    /** Whether the server speaks issue 11's sync protocol (changes feed, parts, revisions). */
-    syncProtocol: async () => (await fetch(`${BASE}/api/changes`, { headers: { Authorization: `Bearer ${token}` } })).status === 200,
     /** Polls until the stored conversation satisfies `done`; answers it and when it was first seen so. */
     async waitFor(id: string, done: (s: Stored) => boolean, timeoutMs = 20_000) {
       const until = Date.now() + timeoutMs;

@@ -32,13 +32,12 @@ it('stores a streamed reply with its final text and a revision history, after fe
   expect(posts.length).toBeLessThanOrEqual(3);
   const answer = stored.messages[1]!;
   expect(answer.revision).toBeGreaterThanOrEqual(2);
-  if (await api.syncProtocol()) {
-    const history = await api.revisions(id, reply);
-    const earlier = (history.revisions ?? history.items ?? []) as { content: string }[];
-    expect(earlier.length).toBeGreaterThanOrEqual(1);
-    expect(answer.content.startsWith(earlier[0]!.content)).toBe(true);
-    expect(answer.parts?.find((p) => p.type === 'tool-searchDocs')).toMatchObject({ state: 'output-available', output: { hits: 3 } });
-  }
+  const { revisions } = (await api.revisions(id, reply)) as { revisions: { content: string; parts?: { type: string; state?: string }[] }[] };
+  expect(revisions.length).toBeGreaterThanOrEqual(1);
+  expect(answer.content.startsWith(revisions.at(-1)!.content)).toBe(true);
+  // the parts round-trip: the tool call as it ended, and as it was while the reply paused on it
+  expect(answer.parts?.find((p) => p.type === 'tool-searchDocs')).toMatchObject({ state: 'output-available', output: { hits: 3 } });
+  expect(revisions.at(-1)!.parts?.find((p) => p.type === 'tool-searchDocs')).toMatchObject({ state: 'input-available' });
   record({ kind: 'chat', name: 'one question, a reply streamed around a tool call', messages: 2, changes: streamed, posts: posts.length });
   await context.close();
 });
