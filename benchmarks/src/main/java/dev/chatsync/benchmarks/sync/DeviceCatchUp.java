@@ -77,12 +77,9 @@ final class DeviceCatchUp {
                 initial.conversations.size(), initial.messages, initial.bytes, initial.pages);
         reReadWithTags(Map.of());
 
-        Timings feed = new Timings();
-        Timings full = new Timings();
-        Timings conditional = new Timings();
-        AtomicLong feedBytes = new AtomicLong();
-        AtomicLong fullBytes = new AtomicLong();
-        AtomicLong conditionalBytes = new AtomicLong();
+        Way feed = new Way();
+        Way full = new Way();
+        Way conditional = new Way();
         long feedPages = 0;
         int unexpected = 0;
         Progress.say("2/3 device catch-up: %d warm-up rounds, then %d measured, each after %d conversations changed",
@@ -93,52 +90,67 @@ final class DeviceCatchUp {
             awaitReadable(change());
             for (int step = 0; step < 3; step++) {
                 long started = System.nanoTime();
+                long cpuBefore = pipeline.apiCpu().toNanos();
                 switch ((round + step) % 3) {
                     case 0 -> {
                         Feed caughtUp = catchUp(cursor);
-                        long nanos = System.nanoTime() - started;
                         cursor = caughtUp.cursor;
                         // what changed: `changed` conversations, one new message each and one edited
                         if (caughtUp.conversations.size() != changed || caughtUp.messages != changed + 1) {
                             unexpected++;
                         }
                         if (measured) {
-                            feed.record(nanos);
-                            feedBytes.addAndGet(caughtUp.bytes);
+                            feed.record(started, cpuBefore, caughtUp.bytes);
                             feedPages += caughtUp.pages;
                         }
                     }
                     case 1 -> {
                         long bytes = reReadWithTags(Map.of());
                         if (measured) {
-                            full.record(System.nanoTime() - started);
-                            fullBytes.addAndGet(bytes);
+                            full.record(started, cpuBefore, bytes);
                         }
                     }
                     default -> {
                         long bytes = reReadWithTags(heldTags);
                         if (measured) {
-                            conditional.record(System.nanoTime() - started);
-                            conditionalBytes.addAndGet(bytes);
+                            conditional.record(started, cpuBefore, bytes);
                         }
                     }
                 }
             }
-            if (measured && (round - warmUpRounds + 1) % 10 == 0) {
-                Progress.say("2/3 device catch-up: round %d/%d: changes feed %s; full re-read %s", round - warmUpRounds + 1, rounds, feed, full);
+            if (measured && (round - warmUpRounds + 1) % 20 == 0) {
+                Progress.say("2/3 device catch-up: round %d/%d: changes feed %s; full re-read %s", round - warmUpRounds + 1, rounds,
+                        feed.timings, full.timings);
             }
         }
         readers.shutdown();
-        long n = Math.max(1, rounds);
         return List.of(
                 String.format(Locale.ROOT, "device back, %d of %d conversations changed (%d new messages, 1 edited): GET /api/changes until hasMore=false: %s; "
-                                + "%,d bytes, %.1f pages per catch-up%s",
-                        changed, conversations, changed, feed, feedBytes.get() / n, feedPages / (double) n,
+                                + "%.1f pages per catch-up%s",
+                        changed, conversations, changed, feed, feedPages / (double) Math.max(1, rounds),
                         unexpected == 0 ? "" : String.format(Locale.ROOT, " (%d rounds did not answer exactly what changed!)", unexpected)),
-                String.format(Locale.ROOT, "  reference, re-reading all %d (the list + %d GETs, %d in parallel): %s; %,d bytes per catch-up",
-                        conversations, conversations, readersInParallel, full, fullBytes.get() / n),
-                String.format(Locale.ROOT, "  the same re-read with the ETags the device held (unchanged ones 304): %s; %,d bytes per catch-up",
-                        conditional, conditionalBytes.get() / n));
+                String.format(Locale.ROOT, "  reference, re-reading all %d (the list + %d GETs, %d in parallel): %s",
+                        conversations, conversations, readersInParallel, full),
+                String.format(Locale.ROOT, "  the same re-read with the ETags the device held (unchanged ones 304): %s", conditional));
+    }
+
+    /** One way of catching up, over the measured rounds: its latencies, the bytes it received and the API's CPU. */
+    private final class Way {
+        final Timings timings = new Timings();
+        long bytes;
+        long cpuNanos;
+
+        void record(long startedNanos, long cpuBeforeNanos, long received) {
+            timings.record(System.nanoTime() - startedNanos);
+            cpuNanos += pipeline.apiCpu().toNanos() - cpuBeforeNanos;
+            bytes += received;
+        }
+
+        @Override
+        public String toString() {
+            long n = Math.max(1, timings.count());
+            return String.format(Locale.ROOT, "%s; %,d bytes and %.1f ms of API CPU per catch-up", timings, bytes / n, cpuNanos / 1e6 / n);
+        }
     }
 
     /** Makes this round's changes; returns their sync tokens. */

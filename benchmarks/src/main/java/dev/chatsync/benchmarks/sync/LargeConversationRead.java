@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -38,11 +39,11 @@ final class LargeConversationRead {
     private final Pipeline pipeline;
     private final ApiClient client;
     private final int messages;
-    private final int warmUp;
+    private final Duration warmUp;
     private final int reads;
     private double apiCpuPerRequest;
 
-    LargeConversationRead(Pipeline pipeline, ApiClient client, int messages, int warmUp, int reads) {
+    LargeConversationRead(Pipeline pipeline, ApiClient client, int messages, Duration warmUp, int reads) {
         this.pipeline = pipeline;
         this.client = client;
         this.messages = messages;
@@ -72,8 +73,8 @@ final class LargeConversationRead {
         }
         String etag = first.header("ETag");
 
-        Progress.say("1/3 large conversation: %d warm-up GETs of all %d messages (%,d bytes each), then %d measured",
-                warmUp, messages, first.bytes(), reads);
+        Progress.say("1/3 large conversation: GETs of all %d messages (%,d bytes each) for %d s to warm up, then %d measured",
+                messages, first.bytes(), warmUp.toSeconds(), reads);
         Timings full = timed(warmUp, reads, () -> client.get(token, path).expect(200));
         double fullCpu = apiCpuPerRequest;
         Progress.say("1/3 large conversation: GET %s, %.2f ms of API CPU each", full, fullCpu);
@@ -132,11 +133,13 @@ final class LargeConversationRead {
     }
 
     /**
-     * {@code warmUp} requests, then {@code measured} timed ones, one after the other; leaves what the
+     * Requests for the warm-up time (on 2 cores the JIT takes many seconds on a path new to it: cheap
+     * requests need thousands), then {@code measured} timed ones, one after the other; leaves what the
      * API's JVM spent on each of the timed ones in {@link #apiCpuPerRequest}.
      */
-    private Timings timed(int warmUp, int measured, Request request) throws SQLException {
-        for (int i = 0; i < warmUp; i++) {
+    private Timings timed(Duration warmUp, int measured, Request request) throws SQLException {
+        long warm = System.nanoTime() + warmUp.toNanos();
+        while (System.nanoTime() < warm) {
             request.run();
         }
         Timings timings = new Timings();

@@ -1,5 +1,6 @@
 package dev.chatsync.benchmarks.sync;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,7 +12,8 @@ import java.util.List;
  *
  * <ol>
  *   <li>{@link LargeConversationRead}: GET of a {@code sync.conversationMessages} message conversation,
- *       {@code sync.reads} times after {@code sync.warmUpReads}, and the same GET answered 304;</li>
+ *       {@code sync.reads} times after {@code sync.warmUpSeconds} of them, and the same for the GET answered 304
+ *       and for the references;</li>
  *   <li>{@link DeviceCatchUp}: a device back to {@code sync.conversations} conversations of {@code sync.messagesEach}
  *       messages, {@code sync.changed} of them changed: the changes feed against re-reading all of them,
  *       {@code sync.rounds} rounds after {@code sync.warmUpRounds};</li>
@@ -26,7 +28,7 @@ public final class SyncBenchmark {
     // a fixed heap, as a container limit would give; the ingest benchmark runs the API with the same
     private static final List<String> API_JVM_OPTIONS = List.of(System.getProperty("sync.apiJvmOptions", "-Xms1g -Xmx1g").split(" "));
     private static final int CONVERSATION_MESSAGES = Integer.getInteger("sync.conversationMessages", 1000);
-    private static final int WARM_UP_READS = Integer.getInteger("sync.warmUpReads", 200);
+    private static final Duration WARM_UP = Duration.ofSeconds(Integer.getInteger("sync.warmUpSeconds", 8));
     private static final int READS = Integer.getInteger("sync.reads", 300);
     private static final int CONVERSATIONS = Integer.getInteger("sync.conversations", 100);
     private static final int MESSAGES_EACH = Integer.getInteger("sync.messagesEach", 20);
@@ -64,7 +66,7 @@ public final class SyncBenchmark {
         try (Pipeline pipeline = Pipeline.start(PARTITIONS, API_JVM_OPTIONS)) {
             ApiClient client = new ApiClient(pipeline.apiPort());
             Progress.say("pipeline ready");
-            results.addAll(new LargeConversationRead(pipeline, client, CONVERSATION_MESSAGES, WARM_UP_READS, READS).run());
+            results.addAll(new LargeConversationRead(pipeline, client, CONVERSATION_MESSAGES, WARM_UP, READS).run());
             results.addAll(new DeviceCatchUp(pipeline, client, CONVERSATIONS, MESSAGES_EACH, CHANGED, WARM_UP_ROUNDS, ROUNDS, PARALLEL_READS).run());
             results.addAll(new ReadYourWrites(pipeline, client, WRITERS, WRITES_PER_SECOND).run(WARM_UP_WRITES, WRITES));
         }
