@@ -9,6 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Scenario 1: one conversation of {@code messages} messages read whole ({@code limit} = its size), one
@@ -20,6 +23,7 @@ final class LargeConversationRead {
     private static final String USER = "user_sync_reader";
     private static final String CONVERSATION = "large-conversation";
     private static final int PER_POST = 100;
+    private static final int WARM_UP_CLIENTS = 4;
 
     // The API's statements for this read (ConversationReads: CONVERSATION, then MESSAGES_PAGE).
     private static final String STAMP = """
@@ -41,6 +45,7 @@ final class LargeConversationRead {
     private final int messages;
     private final Duration warmUp;
     private final int reads;
+    private final ExecutorService warmUpThreads = Executors.newFixedThreadPool(WARM_UP_CLIENTS);
     private double apiCpuPerRequest;
 
     LargeConversationRead(Pipeline pipeline, ApiClient client, int messages, Duration warmUp, int reads) {
@@ -73,12 +78,12 @@ final class LargeConversationRead {
         }
         String etag = first.header("ETag");
 
-        Progress.say("1/3 large conversation: GETs of all %d messages (%,d bytes each) for %d s to warm up, then %d measured",
-                messages, first.bytes(), warmUp.toSeconds(), reads);
-        Timings full = timed(warmUp, reads, () -> client.get(token, path).expect(200));
+        Progress.say("1/3 large conversation: GETs of all %d messages (%,d bytes each) from %d clients for %d s to warm up, "
+                + "then %d measured one at a time", messages, first.bytes(), WARM_UP_CLIENTS, warmUp.toSeconds(), reads);
+        Timings full = timed(WARM_UP_CLIENTS, reads, () -> client.get(token, path).expect(200));
         double fullCpu = apiCpuPerRequest;
         Progress.say("1/3 large conversation: GET %s, %.2f ms of API CPU each", full, fullCpu);
-        Timings notModified = timed(warmUp, reads, () -> client.get(token, path, "If-None-Match", etag).expect(304));
+        Timings notModified = timed(WARM_UP_CLIENTS, reads, () -> client.get(token, path, "If-None-Match", etag).expect(304));
         double notModifiedCpu = apiCpuPerRequest;
         ApiClient.Reply unchanged = client.get(token, path, "If-None-Match", etag).expect(304);
         Progress.say("1/3 large conversation: GET with If-None-Match (304) %s, %.2f ms of API CPU each", notModified, notModifiedCpu);
@@ -87,9 +92,10 @@ final class LargeConversationRead {
         Timings stamp;
         try (Connection connection = pipeline.connect()) {
             long pk = conversationPk(connection);
-            page = timed(warmUp, reads, () -> query(connection, PAGE, pk, 0L, messages));
-            stamp = timed(warmUp, reads, () -> query(connection, STAMP, USER, CONVERSATION));
+            page = timed(1, reads, () -> query(connection, PAGE, pk, 0L, messages));
+            stamp = timed(1, reads, () -> query(connection, STAMP, USER, CONVERSATION));
         }
+        warmUpThreads.shutdown();
         Progress.say("1/3 large conversation: the same statements over JDBC: page %s; stamp %s", page, stamp);
         return List.of(
                 String.format(Locale.ROOT, "GET of a %d-message conversation: %s; %,d bytes per response, %.2f ms of API CPU each "
@@ -133,15 +139,26 @@ final class LargeConversationRead {
     }
 
     /**
-     * Requests for the warm-up time (on 2 cores the JIT takes many seconds on a path new to it: cheap
-     * requests need thousands), then {@code measured} timed ones, one after the other; leaves what the
-     * API's JVM spent on each of the timed ones in {@link #apiCpuPerRequest}.
+     * Requests for the warm-up time from {@code clients} threads at once (on 2 cores the JIT takes many
+     * seconds on a path new to it, and a cheap request's path is compiled only after thousands of
+     * them), then {@code measured} timed ones, one after the other; leaves what the API's JVM spent on
+     * each of the timed ones in {@link #apiCpuPerRequest}.
      */
-    private Timings timed(Duration warmUp, int measured, Request request) throws SQLException {
+    private Timings timed(int clients, int measured, Request request) throws SQLException {
         long warm = System.nanoTime() + warmUp.toNanos();
-        while (System.nanoTime() < warm) {
-            request.run();
+        List<CompletableFuture<Void>> warmers = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            warmers.add(CompletableFuture.runAsync(() -> {
+                while (System.nanoTime() < warm) {
+                    try {
+                        request.run();
+                    } catch (SQLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }, warmUpThreads));
         }
+        CompletableFuture.allOf(warmers.toArray(CompletableFuture[]::new)).join();
         Timings timings = new Timings();
         long cpuBefore = pipeline.apiCpu().toNanos();
         for (int i = 0; i < measured; i++) {

@@ -72,6 +72,11 @@ final class Pipeline implements AutoCloseable {
         return api.cpu();
     }
 
+    /** The API's own Prometheus samples, by series. */
+    Map<String, Double> apiMetrics() {
+        return api.metrics();
+    }
+
     /** A session token of {@code userId} that outlives the run: signing is the client's cost, not the API's. */
     String token(String userId) {
         return jwks.token(userId, claims -> claims.expirationTime(Date.from(Instant.now().plus(Duration.ofHours(1)))));

@@ -3,6 +3,7 @@ package dev.chatsync.benchmarks.sync;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -43,16 +44,23 @@ final class ReadYourWrites {
         }
         Progress.say("3/3 read-your-writes: %d warm-up writes, then %d measured: %d writers, %.0f writes/s in all", warmUpWrites, writes, writers, perSecond);
         phase(warmUpWrites);
+        Map<String, Double> metricsBefore = pipeline.apiMetrics();
         double cpuBefore = pipeline.apiCpu().toNanos();
         long started = System.nanoTime();
         Phase measured = phase(writes);
         double apiCores = (pipeline.apiCpu().toNanos() - cpuBefore) / (double) (System.nanoTime() - started);
+        Map<String, Double> metricsAfter = pipeline.apiMetrics();
+        Waits known = Waits.of(metricsBefore, metricsAfter, "known");
+        Waits committed = Waits.of(metricsBefore, metricsAfter, "committed");
+        Waits late = Waits.of(metricsBefore, metricsAfter, "timeout").plus(Waits.of(metricsBefore, metricsAfter, "full"));
         Progress.say("3/3 read-your-writes: readable %s", measured.readable);
         return List.of(
                 String.format(Locale.ROOT, "POST-to-readable with the syncToken (%d writes at %.0f/s by %d writers, the API at %.2f cores): %s "
                                 + "(target p99 <= 250 ms); the 202 alone: %s",
                         measured.readable.count(), perSecond, writers, apiCores, measured.readable, measured.accepted),
-                String.format(Locale.ROOT, "  reads with the token: %d answered Chat-Sync-Consistent: false and were retried, %d consistent without the write%s",
+                String.format(Locale.ROOT, "  reads with the token, as the API counted them: %.0f found the write committed on arrival, %.0f waited for the persister "
+                                + "(mean %.1f ms), %.0f answered before it caught up", known.count(), committed.count(), committed.meanMillis(), late.count()),
+                String.format(Locale.ROOT, "  reads with the token, as the client saw them: %d answered Chat-Sync-Consistent: false and were retried, %d consistent without the write%s",
                         measured.notYet.get(), measured.inconsistent.get(),
                         measured.gaveUp.get() == 0 ? "" : String.format(Locale.ROOT, ", %d never readable after %d attempts", measured.gaveUp.get(), MAX_ATTEMPTS)),
                 String.format(Locale.ROOT, "  reference, the same GET without the token sent with it: %d of %d missed the write (%.1f %%)",
@@ -126,6 +134,34 @@ final class ReadYourWrites {
             }
             readUntilVisible(phase, token, path, messageId, syncToken, sent, attempt + 1);
         });
+    }
+
+    /** How many reads with a token waited with this outcome between two scrapes, and how long in all (the API's sync-wait timer). */
+    private record Waits(double count, double seconds) {
+
+        private static final String TIMER = "chatsync_ingest_sync_wait_seconds_";
+
+        static Waits of(Map<String, Double> before, Map<String, Double> after, String outcome) {
+            return new Waits(delta(before, after, TIMER + "count", outcome), delta(before, after, TIMER + "sum", outcome));
+        }
+
+        private static double delta(Map<String, Double> before, Map<String, Double> after, String series, String outcome) {
+            return sum(after, series, outcome) - sum(before, series, outcome);
+        }
+
+        private static double sum(Map<String, Double> samples, String series, String outcome) {
+            return samples.entrySet().stream()
+                    .filter(e -> e.getKey().startsWith(series) && e.getKey().contains("outcome=\"" + outcome + "\""))
+                    .mapToDouble(Map.Entry::getValue).sum();
+        }
+
+        Waits plus(Waits other) {
+            return new Waits(count + other.count, seconds + other.seconds);
+        }
+
+        double meanMillis() {
+            return count == 0 ? 0 : seconds / count * 1e3;
+        }
     }
 
     /** The figures of one run of writes. */

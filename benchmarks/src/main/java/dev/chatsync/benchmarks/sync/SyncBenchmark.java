@@ -16,7 +16,7 @@ import java.util.List;
  *       and for the references;</li>
  *   <li>{@link DeviceCatchUp}: a device back to {@code sync.conversations} conversations of {@code sync.messagesEach}
  *       messages, {@code sync.changed} of them changed: the changes feed against re-reading all of them,
- *       {@code sync.rounds} rounds after {@code sync.warmUpRounds};</li>
+ *       {@code sync.rounds} rounds after {@code sync.warmUpRounds} and {@code sync.warmUpSeconds} of catching up;</li>
  *   <li>{@link ReadYourWrites}: {@code sync.writes} writes after {@code sync.warmUpWrites}, by {@code sync.writers}
  *       writers at {@code sync.writesPerSecond} in all, each timed until a read with its syncToken shows it,
  *       against the same read without the token.</li>
@@ -67,7 +67,7 @@ public final class SyncBenchmark {
             ApiClient client = new ApiClient(pipeline.apiPort());
             Progress.say("pipeline ready");
             results.addAll(new LargeConversationRead(pipeline, client, CONVERSATION_MESSAGES, WARM_UP, READS).run());
-            results.addAll(new DeviceCatchUp(pipeline, client, CONVERSATIONS, MESSAGES_EACH, CHANGED, WARM_UP_ROUNDS, ROUNDS, PARALLEL_READS).run());
+            results.addAll(new DeviceCatchUp(pipeline, client, CONVERSATIONS, MESSAGES_EACH, CHANGED, WARM_UP_ROUNDS, WARM_UP, ROUNDS, PARALLEL_READS).run());
             results.addAll(new ReadYourWrites(pipeline, client, WRITERS, WRITES_PER_SECOND).run(WARM_UP_WRITES, WRITES));
         }
         System.out.printf("%nRESULTS (latencies at the client, over loopback)%n");
