@@ -30,7 +30,7 @@ import dev.chatsync.testsupport.HttpGet;
  * both the HTTP client and server compiled and threw away the same Reactor methods for minutes).
  * Output goes to {@code target/bench-api.log}.
  */
-final class ApiProcess implements AutoCloseable {
+public final class ApiProcess implements AutoCloseable {
 
     private static final Pattern SAMPLE = Pattern.compile("(?m)^(\\w+(?:\\{[^}]*})?) ([0-9.eE+-]+)$");
 
@@ -42,7 +42,7 @@ final class ApiProcess implements AutoCloseable {
         this.port = port;
     }
 
-    static ApiProcess start(Map<String, String> settings, List<String> jvmOptions) throws IOException, InterruptedException {
+    public static ApiProcess start(Map<String, String> settings, List<String> jvmOptions) throws IOException, InterruptedException {
         int port = freePort();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -63,17 +63,17 @@ final class ApiProcess implements AutoCloseable {
         return api;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
     /** CPU time the API's JVM has used so far, all of its threads (JIT and GC included). */
-    Duration cpu() {
+    public Duration cpu() {
         return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
     }
 
     /** The API's own Prometheus samples, by series ({@code name{labels}}), from its unauthenticated scrape. */
-    Map<String, Double> metrics() {
+    public Map<String, Double> metrics() {
         String text = get("/actuator/prometheus").body();
         Matcher samples = SAMPLE.matcher(text);
         Map<String, Double> values = new HashMap<>();
