@@ -184,8 +184,8 @@ function Chat({ conversationId, personaId, onSaved }: { conversationId: string; 
               </form>
             ) : (m.parts ?? [{ type: 'text', text: m.content } as MessagePart]).map((p, i) => <Part key={i} part={p} />)}
             {m.role === 'user' && !streaming && editing?.id !== m.id && (
-              <button className="edit-button" data-testid="edit-message" title="Edit"
-                onClick={() => setEditing({ id: m.id, text: (m.parts ?? []).map((p) => (p as { text?: string }).text ?? '').join('') || (m.content ?? '') })}>✎</button>
+              <button className="edit-button" data-testid="edit-message" title="Edit" aria-label="Edit"
+                onClick={() => setEditing({ id: m.id, text: (m.parts ?? []).map((p) => (p as { text?: string }).text ?? '').join('') || (m.content ?? '') })} />
             )}
             {(conflicts[m.id] ?? 0) > 0 && <Conflicts conversationId={conversationId} messageId={m.id} count={conflicts[m.id]!} />}
           </li>
