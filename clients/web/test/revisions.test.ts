@@ -120,6 +120,38 @@ describe('revisions', () => {
     expect(onConflict).toHaveBeenCalledTimes(1);
   });
 
+  it('keeps an edit it has not sent over the feed version, and tells of that version conflicts once', async () => {
+    server.feed = true;
+    stored([{ id: 'm1', content: 'Plan a trip', revision: 1 }]);
+    server.changes.push({ user: 'alice', c: 'c1' });
+    const onConflict = vi.fn();
+    const { client } = await started({ onConflict });
+    await client.loadConversation('c1');
+    browser.setOnline(false);
+    await client.syncConversation(conversation([say('m1', 'Plan a trip to Goa')]));
+    server.conversations('alice').get('c1')!.messages[0] = { id: 'm1', role: 'user', content: 'Plan a trip to Pune', revision: 3, conflicts: 1 };
+    for (let i = 0; i < 2; i++) {
+      server.changes.push({ user: 'alice', c: 'c1' });
+      await client.syncNow();
+    }
+    expect((await client.loadConversation('c1'))!.messages[0]).toMatchObject({ content: 'Plan a trip to Goa', conflicts: 1 });
+    expect(onConflict).toHaveBeenCalledTimes(1);
+    browser.setOnline(true);
+    await pass(0);
+    expect(sent()[0]).toMatchObject({ content: 'Plan a trip to Goa', revision: 1 });
+  });
+
+  it('tells the other tabs of the user of the conflicts the syncing tab read', async () => {
+    stored([{ id: 'm1', content: 'Plan a trip to Pune', revision: 2, conflicts: 1 }]);
+    const other = vi.fn();
+    const first = tab(browser, server, 'alice');
+    const second = tab(browser, server, 'alice', { onConflict: other });
+    await pass(0); // the first tab leads, and its first pull reads the conversation
+    expect(first.client.snapshot().client.leader).toBe(true);
+    expect(other).toHaveBeenCalledWith({ conversationId: 'c1', messageIds: ['m1'] });
+    expect(second.client.snapshot().conflict).toMatchObject({ seq: 1, conversationId: 'c1', messageIds: ['m1'] });
+  });
+
   it('loads a message revisions with their conflict flags, and undefined for a message the server has not', async () => {
     stored([{ id: 'm1', content: 'Plan a trip to Pune', revision: 2 }]);
     server.revisions.set('c1/m1', [

@@ -47,6 +47,8 @@ export function merge(local: StoredConversation | undefined, remote: ServerConve
         newAcks[m.id] = m.fp;
       }
     }
+    // A local edit the server has not seen stays, and learns of the conflicts so as not to be told of them again.
+    if (list[i] === l && m.conflicts !== l.conflicts) list[i] = { ...l, conflicts: m.conflicts };
   }
   const before = new Map(local?.messages.map((m) => [m.id, m]));
   const put = list.map((m, order) => ({ ...m, order })).filter((m) => !same(m, before.get(m.id)));
