@@ -12,7 +12,7 @@ export interface Seen {
   at: number;
 }
 
-interface StoredMsg { id: string; role: string; content: string; parts?: unknown; metadata?: unknown; revision: number }
+interface StoredMsg { id: string; role: string; content: string; parts?: unknown; metadata?: unknown; revision: number; conflicts?: number }
 interface StoredConv { conversationId: string; personaId: string; title?: string; updatedAt: string; messages: StoredMsg[] }
 
 /**
@@ -26,6 +26,8 @@ export class FakeServer {
   changes: { user: string; c: string; deleted?: boolean }[] = [];
   canned: ((s: Seen) => Response | undefined)[] = [];
   tokens = 0;
+  /** Per `conversationId/messageId`, the versions GET /api/messages/revisions answers. */
+  revisions = new Map<string, { revision: number; role: string; content: string; conflict: boolean; basedOn?: number }[]>();
 
   next(answer: (s: Seen) => Response | undefined) {
     this.canned.push(answer);
@@ -69,6 +71,14 @@ export class FakeServer {
       conv.title = b.title;
       for (const m of b.messages) {
         const old = conv.messages.find((x) => x.id === m.id);
+        // an edit from an older revision than the stored one is kept as a conflict, as the real server does
+        if (old && m.revision !== undefined && m.revision < old.revision) {
+          old.conflicts = (old.conflicts ?? 0) + 1;
+          const kept = this.revisions.get(b.conversationId + '/' + m.id) ?? [];
+          kept.unshift({ revision: old.revision + kept.length + 1, role: m.role, content: m.content, conflict: true, basedOn: m.revision });
+          this.revisions.set(b.conversationId + '/' + m.id, kept);
+          continue;
+        }
         const stored = { id: m.id, role: m.role, content: m.content, parts: m.parts, metadata: m.metadata, revision: (old?.revision ?? 0) + 1 };
         old ? Object.assign(old, stored) : conv.messages.push(stored);
       }
@@ -89,6 +99,12 @@ export class FakeServer {
       const deleted = mine.filter((ch) => ch.deleted).map((ch) => ({ conversationId: ch.c }));
       const ids = [...new Set(mine.filter((ch) => !ch.deleted).map((ch) => ch.c))].filter((id) => convs.has(id));
       return json(200, { conversations: ids.map((id) => view(convs.get(id)!, true)), deleted, nextCursor: String(this.changes.length), hasMore: false });
+    }
+    if (s.path === '/api/messages/revisions') {
+      const conv = convs.get(c!);
+      const m = conv?.messages.find((x) => x.id === s.query.get('messageId'));
+      if (!m) return json(404, { title: 'Not Found' });
+      return json(200, { conversationId: c, messageId: m.id, revision: m.revision, revisions: this.revisions.get(c + '/' + m.id) ?? [], nextCursor: null });
     }
     if (c) {
       const conv = convs.get(c);

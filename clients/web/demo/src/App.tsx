@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import { toUIMessage, type ConversationStatus, type ConversationSummary, type MessageInput, type MessagePart } from '../../src/core/index.js';
+import { toUIMessage, type ConversationStatus, type ConversationSummary, type MessageInput, type MessagePart, type MessageVersion } from '../../src/core/index.js';
 import { useMessageSync } from '../../src/react/index.js';
 import { PERSONAS, personaOf, play } from './personas.js';
 import { signIn, USER_ID, type Session } from './session.js';
@@ -110,6 +110,9 @@ function Chat({ conversationId, personaId, onSaved }: { conversationId: string; 
   const [loaded, setLoaded] = useState(false);
   const [streaming, setStreaming] = useState(false);
   const [draft, setDraft] = useState('');
+  /** Per message id, the conflicts the server kept for it (from the last load). */
+  const [conflicts, setConflicts] = useState<Record<string, number>>({});
+  const [editing, setEditing] = useState<{ id: string; text: string }>();
   const stop = useRef<() => void>(undefined);
   const { loadConversation, syncConversation, remote } = sync;
 
@@ -119,6 +122,7 @@ function Chat({ conversationId, personaId, onSaved }: { conversationId: string; 
     void loadConversation(conversationId).then((c) => {
       if (c) {
         setMessages(c.messages.map(toUIMessage));
+        setConflicts(Object.fromEntries(c.messages.map((m) => [m.id, m.conflicts ?? 0])));
         setTitle(c.title);
       }
       setLoaded(true);
@@ -156,6 +160,14 @@ function Chat({ conversationId, personaId, onSaved }: { conversationId: string; 
     });
   };
 
+  const saveEdit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!editing) return;
+    const parts = [{ type: 'text', text: editing.text } as MessagePart];
+    setMessages((ms) => ms.map((m) => (m.id === editing.id ? { ...m, content: undefined, parts } : m)));
+    setEditing(undefined);
+  };
+
   return (
     <section className="chat" data-testid="chat" data-id={conversationId}>
       <h2>
@@ -165,7 +177,17 @@ function Chat({ conversationId, personaId, onSaved }: { conversationId: string; 
       <ol className="messages" data-testid="messages">
         {messages.map((m) => (
           <li key={m.id} className={m.role} data-testid="message" data-id={m.id} data-role={m.role}>
-            {(m.parts ?? [{ type: 'text', text: m.content } as MessagePart]).map((p, i) => <Part key={i} part={p} />)}
+            {editing?.id === m.id ? (
+              <form className="edit" onSubmit={saveEdit}>
+                <input data-testid="edit-input" value={editing.text} onChange={(e) => setEditing({ id: m.id, text: e.target.value })} autoFocus />
+                <button data-testid="edit-save" type="submit">Save</button>
+              </form>
+            ) : (m.parts ?? [{ type: 'text', text: m.content } as MessagePart]).map((p, i) => <Part key={i} part={p} />)}
+            {m.role === 'user' && !streaming && editing?.id !== m.id && (
+              <button className="edit-button" data-testid="edit-message" title="Edit" aria-label="Edit"
+                onClick={() => setEditing({ id: m.id, text: (m.parts ?? []).map((p) => (p as { text?: string }).text ?? '').join('') || (m.content ?? '') })} />
+            )}
+            {(conflicts[m.id] ?? 0) > 0 && <Conflicts conversationId={conversationId} messageId={m.id} count={conflicts[m.id]!} />}
           </li>
         ))}
       </ol>
@@ -175,6 +197,31 @@ function Chat({ conversationId, personaId, onSaved }: { conversationId: string; 
         <button data-testid="send" type="submit" disabled={streaming}>Send</button>
       </form>
     </section>
+  );
+}
+
+/** The marker of a message edited on two devices at once, and on click the versions the server kept. */
+function Conflicts({ conversationId, messageId, count }: { conversationId: string; messageId: string; count: number }) {
+  const { loadRevisions } = useMessageSync();
+  const [versions, setVersions] = useState<MessageVersion[]>();
+  const toggle = () => (versions ? setVersions(undefined)
+    : void loadRevisions(conversationId, messageId).then((r) => setVersions(r?.revisions ?? []), () => setVersions([])));
+  return (
+    <div className="conflicts">
+      <button className="conflict-marker" data-testid="conflict-marker" data-count={count} onClick={toggle}
+        title="Edited on another device at the same time: the other versions are kept">
+        ⚠ {count} {count === 1 ? 'conflict' : 'conflicts'}
+      </button>
+      {versions && (
+        <ul data-testid="message-versions">
+          {versions.map((v) => (
+            <li key={v.revision} data-testid="message-version" data-conflict={v.conflict}>
+              <small>r{v.revision}{v.conflict ? ' · conflict' : ' · earlier'}{v.basedOn ? ` · from r${v.basedOn}` : ''}</small> {v.content}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
   );
 }
 

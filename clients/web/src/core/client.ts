@@ -5,7 +5,7 @@ import { merge, type ServerConversation } from './merge.js';
 import { fromApp, headOf, type ServerMessage } from './messages.js';
 import { batches, bytes, unacked, type Batch, type Limits } from './outbox.js';
 import { memoryStorage, type StoredConversation, type StoredHead, type SyncStorage } from './storage.js';
-import type { ClientStatus, Conversation, ConversationStatus, ConversationSummary, SyncClient, SyncSnapshot } from './types.js';
+import type { ClientStatus, ConflictNotice, Conversation, ConversationStatus, ConversationSummary, MessageRevisions, SyncClient, SyncSnapshot } from './types.js';
 
 export interface SyncClientOptions {
   /** Where chat-sync's API is, e.g. `https://sync.example.com` ('' for the page's own origin). */
@@ -24,6 +24,8 @@ export interface SyncClientOptions {
   /** Exponential backoff after failures that are retried: the first pause, and the cap. */
   backoff?: { initialMs?: number; maxMs?: number };
   environment?: Partial<SyncEnvironment>;
+  /** Called when a read or the changes feed shows messages with more conflicts than this device knew of. */
+  onConflict?: (conflict: ConflictNotice) => void;
 }
 
 interface ChangesPage {
@@ -76,6 +78,18 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
     if (share) tabs.post({ t: 'status', c, s });
   };
   const remote = (ids: string[]) => ids.length && publish({ remote: { seq: (snap.remote?.seq ?? 0) + 1, conversationIds: ids } });
+  const conflict = (c: string, ids: string[], share = true) => {
+    if (!ids.length) return;
+    publish({ conflict: { seq: (snap.conflict?.seq ?? 0) + 1, conversationId: c, messageIds: ids } });
+    options.onConflict?.({ conversationId: c, messageIds: ids });
+    if (share) tabs.post({ t: 'conflict', c, ids });
+  };
+  /** Merges a server conversation into this device's, and tells of the conflicts it brings. */
+  const mergeIn = async (rc: ServerConversation) => {
+    const ids: string[] = [];
+    await storage.apply(rc.conversationId, (cur) => merge(cur, rc, ids));
+    conflict(rc.conversationId, ids);
+  };
 
   let storage: SyncStorage;
   let tabs: TabChannel;
@@ -152,6 +166,8 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
       if (!leader) setStatus(m.c, m.s, false);
     } else if (m.t === 'remote') {
       remote(m.c);
+    } else if (m.t === 'conflict') {
+      conflict(m.c, m.ids, false);
     } else {
       teardown();
     }
@@ -246,7 +262,10 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
       const acks = { ...cur.acks, ...b.acks };
       left = cur.messages.filter((m) => acks[m.id] !== m.fp).map((m) => m.id);
       pending = left.length > 0 || acks[''] !== cur.head.fp;
-      return { acks: b.acks, outbox: pending };
+      // Edited again while it was sent: the later edit is based on this device's own write, whose
+      // revision only a read tells, so it goes without one rather than as a conflict with itself.
+      const put = cur.messages.filter((m) => b.acks[m.id] && b.acks[m.id] !== m.fp && m.base).map((m) => ({ ...m, base: undefined }));
+      return { acks: b.acks, outbox: pending, put };
     });
     pendingIds.set(c, new Set(left));
     setStatus(c, { state: pending ? 'pending' : 'acknowledged', pending: left.length, syncedAt: env.now() });
@@ -335,7 +354,7 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
         changed.add(d.conversationId);
       }
       for (const rc of page.conversations ?? []) {
-        await storage.apply(rc.conversationId, (cur) => merge(cur, rc));
+        await mergeIn(rc);
         changed.add(rc.conversationId);
         full?.add(rc.conversationId);
       }
@@ -391,8 +410,7 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
     if (!conversation) return false;
-    const rc = { ...conversation, messages };
-    await storage.apply(c, (cur) => merge(cur, rc));
+    await mergeIn({ ...conversation, messages });
     return true;
   }
 
@@ -425,7 +443,20 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
         if (closed || (!put.length && g.get('') === head.fp)) return;
         for (const m of put) g.set(m.id, m.fp);
         g.set('', head.fp);
-        await storage.apply(c, { head: { ...head, changedAt: env.now() }, put, outbox: true });
+        await storage.apply(c, (cur) => {
+          const was = new Map(cur?.messages.map((m) => [m.id, m]));
+          return {
+            head: { ...head, changedAt: env.now() },
+            // An edit of a message read from the server says which revision it was made from; one made on an
+            // edit not yet acknowledged keeps that edit's base, for the server has seen neither.
+            put: put.map((m) => {
+              const l = was.get(m.id);
+              const base = l && (l.revision ?? (cur!.acks[l.id] !== l.fp ? l.base : undefined));
+              return l ? { ...m, base, conflicts: l.conflicts } : m;
+            }),
+            outbox: true,
+          };
+        });
         setClient({ changes: snap.client.changes + 1 });
         rejected.delete(c);
         markPending(c, put.map((m) => m.id));
@@ -442,7 +473,7 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
       given.set(c, fingerprints(s));
       return {
         ...summaryOf(s.head),
-        messages: s.messages.map(({ order, fp, ...m }) => m),
+        messages: s.messages.map(({ order, fp, base, ...m }) => m),
       };
     },
 
@@ -469,6 +500,24 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
           void pump();
         }
       });
+    },
+
+    async loadRevisions(c, id): Promise<MessageRevisions | undefined> {
+      await ready;
+      const out: MessageRevisions = { revision: 0, revisions: [] };
+      let cursor: string | undefined;
+      do {
+        const o = await read('/api/messages/revisions', { conversationId: c, messageId: id, limit: '500', ...(cursor && { cursor }) });
+        if (o.kind !== 'ok') {
+          if (o.problem.status === 404) return undefined;
+          throw o.problem;
+        }
+        const page = (await o.response.json()) as MessageRevisions & { nextCursor?: string | null };
+        out.revision = page.revision;
+        out.revisions.push(...page.revisions);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      return out;
     },
 
     syncNow,

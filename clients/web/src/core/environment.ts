@@ -8,6 +8,7 @@ export type TabMessage =
   | { t: 'changed'; c: string }
   | { t: 'status'; c: string; s: import('./types.js').ConversationStatus }
   | { t: 'remote'; c: string[] }
+  | { t: 'conflict'; c: string; ids: string[] }
   | { t: 'signout' };
 
 /**

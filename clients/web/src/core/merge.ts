@@ -16,8 +16,9 @@ export interface ServerConversation {
  * server has not acknowledged yet keeps this device's version and is never dropped; every other
  * message takes the server's. Messages new to this device go after the server's message before
  * them, or else before this device's unsent ones. `incoming` may be all of the conversation's messages or only changed ones.
+ * The ids of messages that come with more conflicts than this device knew of are added to `conflicted`.
  */
-export function merge(local: StoredConversation | undefined, remote: ServerConversation): Change {
+export function merge(local: StoredConversation | undefined, remote: ServerConversation, conflicted: string[] = []): Change {
   const acks = local?.acks ?? {};
   const list: StoredMessage[] = local?.messages.slice() ?? [];
   const newAcks: Record<string, string> = {};
@@ -25,6 +26,7 @@ export function merge(local: StoredConversation | undefined, remote: ServerConve
   for (const s of remote.messages ?? []) {
     const m = fromServer(s, 0);
     const i = list.findIndex((x) => x.id === m.id);
+    if ((m.conflicts ?? 0) > (list[i]?.conflicts ?? 0)) conflicted.push(m.id);
     if (i < 0) {
       // without a known predecessor: before this device's unsent messages, which the server will put after it
       at = at < 0 ? unsentFrom(list, acks) : at + 1;
@@ -36,7 +38,7 @@ export function merge(local: StoredConversation | undefined, remote: ServerConve
     const l = list[i]!;
     if (l.fp === m.fp) {
       newAcks[m.id] = m.fp;
-      if (m.revision !== undefined && l.revision !== m.revision) list[i] = { ...l, revision: m.revision };
+      if (m.revision !== undefined) list[i] = { ...l, revision: m.revision, conflicts: m.conflicts, base: undefined };
     } else if (acks[l.id] === l.fp) {
       // A server that keeps no parts answers the same text without them: not a newer version.
       const partless = !m.parts && l.parts && l.content === m.content && l.role === m.role;
@@ -45,6 +47,8 @@ export function merge(local: StoredConversation | undefined, remote: ServerConve
         newAcks[m.id] = m.fp;
       }
     }
+    // A local edit the server has not seen stays, and learns of the conflicts so as not to be told of them again.
+    if (list[i] === l && m.conflicts !== l.conflicts) list[i] = { ...l, conflicts: m.conflicts };
   }
   const before = new Map(local?.messages.map((m) => [m.id, m]));
   const put = list.map((m, order) => ({ ...m, order })).filter((m) => !same(m, before.get(m.id)));
@@ -63,4 +67,5 @@ const unsentFrom = (list: StoredMessage[], acks: Record<string, string>) => {
   return i < 0 ? list.length : i;
 };
 
-const same = (a: StoredMessage, b?: StoredMessage) => !!b && a.fp === b.fp && a.order === b.order && a.revision === b.revision;
+const same = (a: StoredMessage, b?: StoredMessage) =>
+  !!b && a.fp === b.fp && a.order === b.order && a.revision === b.revision && a.conflicts === b.conflicts;

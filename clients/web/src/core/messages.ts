@@ -4,6 +4,8 @@ import type { ConversationInput, MessageInput, MessagePart, Role, SyncedMessage 
 export interface StoredMessage extends SyncedMessage {
   order: number;
   fp: string;
+  /** For an edit not acknowledged yet: the server's revision it was made from, sent as `revision`. */
+  base?: number;
 }
 
 /** What the server's reads and the changes feed answer for one message. */
@@ -14,6 +16,7 @@ export interface ServerMessage {
   parts?: MessagePart[] | null;
   metadata?: Record<string, unknown> | null;
   revision?: number;
+  conflicts?: number;
   createdAt?: string;
 }
 
@@ -82,12 +85,13 @@ export function fromServer(s: ServerMessage, order: number): StoredMessage {
   if (s.metadata) m.metadata = s.metadata;
   if (s.createdAt) m.createdAt = s.createdAt;
   if (s.revision !== undefined) m.revision = s.revision;
+  if (s.conflicts) m.conflicts = s.conflicts;
   return { ...m, order, fp: fingerprint(m) };
 }
 
 /** The message as POST /api/messages takes it. */
-export const toWire = ({ id, role, content, parts, metadata, createdAt }: StoredMessage) =>
-  ({ id, role, content, parts, metadata, createdAt });
+export const toWire = ({ id, role, content, parts, metadata, createdAt, base }: StoredMessage) =>
+  ({ id, role, content, parts, metadata, createdAt, revision: base });
 
 export const headOf = (c: ConversationInput) => ({
   conversationId: c.conversationId,

@@ -37,6 +37,39 @@ export interface SyncedMessage {
   createdAt?: string;
   /** The server's revision of this message, once read back from it. */
   revision?: number;
+  /**
+   * How many versions of this message the server kept as conflicts: edits made on other devices from a
+   * revision that was no longer current (see {@link SyncClient.loadRevisions}). Absent while there are none.
+   */
+  conflicts?: number;
+}
+
+/** One version of a message the server keeps besides its current one: an earlier one, or a conflict. */
+export interface MessageVersion {
+  revision: number;
+  role: Role;
+  content: string;
+  parts?: MessagePart[];
+  metadata?: Record<string, unknown>;
+  /** Kept as a conflict: edited from an older revision than the current one, so it did not replace it. */
+  conflict: boolean;
+  /** The revision this version was edited from, when its writer said. */
+  basedOn?: number;
+  storedAt?: string;
+  replacedAt?: string;
+}
+
+export interface MessageRevisions {
+  /** The current revision. */
+  revision: number;
+  /** Newest (highest revision) first. */
+  revisions: MessageVersion[];
+}
+
+/** Messages a read or the changes feed showed with more conflicts than this device knew of. */
+export interface ConflictNotice {
+  conversationId: string;
+  messageIds: string[];
 }
 
 export interface ConversationSummary {
@@ -110,6 +143,8 @@ export interface SyncSnapshot {
   statuses: ReadonlyMap<string, ConversationStatus>;
   client: ClientStatus;
   remote?: RemoteChange;
+  /** The last conflicts a read or the changes feed showed (in the tab that syncs, and those it tells). */
+  conflict?: ConflictNotice & { seq: number };
   signedOut: boolean;
 }
 
@@ -121,6 +156,11 @@ export interface SyncClient {
   /** This device's conversations, newest first; on a device that holds none yet, the server's. */
   loadAllConversations(): Promise<ConversationSummary[]>;
   deleteConversation(conversationId: string): Promise<void>;
+  /**
+   * A message's other versions on the server, conflicts flagged; undefined when the server has no such
+   * message. Rejects with the {@link SyncProblem} when the server cannot answer.
+   */
+  loadRevisions(conversationId: string, messageId: string): Promise<MessageRevisions | undefined>;
   /** Sends everything pending now and pulls other devices' changes. */
   syncNow(): Promise<void>;
   /** Sends a failed conversation again. */

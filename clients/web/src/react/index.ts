@@ -1,5 +1,5 @@
 import { createContext, createElement, useContext, useMemo, useSyncExternalStore, type ReactNode } from 'react';
-import type { ClientStatus, ConversationStatus, RemoteChange, SyncClient } from '../core/index.js';
+import type { ClientStatus, ConflictNotice, ConversationStatus, RemoteChange, SyncClient } from '../core/index.js';
 
 const ClientContext = createContext<SyncClient | null>(null);
 
@@ -9,7 +9,7 @@ export function SyncProvider(props: { client: SyncClient; children?: ReactNode }
 }
 
 export interface MessageSync
-  extends Pick<SyncClient, 'syncConversation' | 'loadConversation' | 'loadAllConversations' | 'deleteConversation' | 'syncNow' | 'retry' | 'signOut'>,
+  extends Pick<SyncClient, 'syncConversation' | 'loadConversation' | 'loadAllConversations' | 'deleteConversation' | 'loadRevisions' | 'syncNow' | 'retry' | 'signOut'>,
     ClientStatus {
   /** Every conversation's sync status this tab knows of. */
   statuses: ReadonlyMap<string, ConversationStatus>;
@@ -17,6 +17,8 @@ export interface MessageSync
   status(conversationId: string): ConversationStatus | undefined;
   /** The last change another tab or device made: reload those conversations when they are on screen. */
   remote: RemoteChange | undefined;
+  /** The last messages a read or the changes feed showed with new conflicts (`messages[i].conflicts`). */
+  conflict: (ConflictNotice & { seq: number }) | undefined;
   /** Another tab signed this user out. */
   signedOut: boolean;
 }
@@ -32,6 +34,7 @@ export function useMessageSync(client?: SyncClient): MessageSync {
     loadConversation: c.loadConversation,
     loadAllConversations: c.loadAllConversations,
     deleteConversation: c.deleteConversation,
+    loadRevisions: c.loadRevisions,
     syncNow: c.syncNow,
     retry: c.retry,
     signOut: c.signOut,
@@ -39,6 +42,7 @@ export function useMessageSync(client?: SyncClient): MessageSync {
     statuses: snap.statuses,
     status: (id: string) => snap.statuses.get(id),
     remote: snap.remote,
+    conflict: snap.conflict,
     signedOut: snap.signedOut,
   }), [c, snap]);
 }
