@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,16 +19,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.chatsync.persister.RunningPersister;
+import dev.chatsync.persister.DirectWriter;
 import dev.chatsync.persister.Tables;
-import dev.chatsync.persister.TestBatches;
-import dev.chatsync.persister.write.BatchWriter;
 import dev.chatsync.schemas.Envelopes;
-import dev.chatsync.schemas.EventTopics;
 import dev.chatsync.schemas.event.ConversationDeleted;
 import dev.chatsync.schemas.event.ConversationEvent;
-import dev.chatsync.testsupport.TestKafka;
-import dev.chatsync.testsupport.TestPostgres;
 
 /**
  * Pruning on the retention of the changes feed (30 days, its default), on a persister whose schedule
@@ -39,27 +33,17 @@ import dev.chatsync.testsupport.TestPostgres;
  */
 class TombstonePrunerIT {
 
-    private static final String TOPIC = "pruner-" + UUID.randomUUID();
 
-    private static TestPostgres.Database database;
-    private static RunningPersister persister;
-    private static BatchWriter writer;
-    private static TestBatches batches;
+    private static DirectWriter direct;
 
     @BeforeAll
     static void start() {
-        TestKafka.shared().createTopic(TOPIC, 1);
-        TestKafka.shared().createTopic(EventTopics.deadLetterOf(TOPIC), 1);
-        database = TestPostgres.shared().newDatabase("pruner");
-        persister = RunningPersister.start(database.databaseUrl(), TOPIC, "pruner", "spring.kafka.listener.auto-startup=false",
-                "chatsync.changes.tombstone-retention=30d", "chatsync.persister.pruning.interval=1s", "chatsync.persister.pruning.chunk-size=2");
-        writer = persister.bean(BatchWriter.class);
-        batches = new TestBatches(TOPIC);
+        direct = DirectWriter.start("pruner", "chatsync.changes.tombstone-retention=30d", "chatsync.persister.pruning.interval=1s", "chatsync.persister.pruning.chunk-size=2");
     }
 
     @AfterAll
     static void stop() {
-        persister.close();
+        direct.close();
     }
 
     @Test
@@ -74,11 +58,11 @@ class TombstonePrunerIT {
         await().atMost(Duration.ofSeconds(20)).until(() -> tombstonesOf("u-prune").size() == 2);
 
         assertThat(tombstonesOf("u-prune")).containsExactly("young-1", "young-2");
-        assertThat(Tables.number(database, "SELECT pruned_xid::xid::text FROM feed_horizon")).isEqualTo(newestOld);
-        assertThat(persister.get("/actuator/prometheus").body()).containsPattern("chatsync_persister_tombstones_pruned_total(\\{[^}]*})? [1-9]");
+        assertThat(Tables.number(direct.database(), "SELECT pruned_xid::xid::text FROM feed_horizon")).isEqualTo(newestOld);
+        assertThat(direct.persister().get("/actuator/prometheus").body()).containsPattern("chatsync_persister_tombstones_pruned_total(\\{[^}]*})? [1-9]");
 
         // a horizon already past what is pruned stays where it is
-        Tables.rows(database, "UPDATE feed_horizon SET pruned_xid = '4000000000' RETURNING pruned_xid");
+        Tables.rows(direct.database(), "UPDATE feed_horizon SET pruned_xid = '4000000000' RETURNING pruned_xid");
         tombstone("u-prune", "old-4", daysAgo(40));
         await().atMost(Duration.ofSeconds(20)).until(() -> !tombstonesOf("u-prune").contains("old-4"));
         assertThat(horizon()).isEqualTo(4_000_000_000L);
@@ -93,12 +77,12 @@ class TombstonePrunerIT {
             events.add(Envelopes.of("u-prune-many", "c" + i, daysAgo(50 + i), ConversationDeleted.newBuilder().build()));
         }
         events.add(Envelopes.of("u-prune-many", "c-kept", daysAgo(1), ConversationDeleted.newBuilder().build()));
-        writer.write(batches.of(message("u-prune-many", "c-kept", "m1", user, "kept", 0)));
-        writer.write(batches.of(events.toArray(ConversationEvent[]::new)));
-        long stamp = Tables.number(database, "SELECT max(change_xid)::text FROM conversation_tombstones WHERE user_id = 'u-prune-many'");
+        direct.writer().write(direct.batches().of(message("u-prune-many", "c-kept", "m1", user, "kept", 0)));
+        direct.writer().write(direct.batches().of(events.toArray(ConversationEvent[]::new)));
+        long stamp = Tables.number(direct.database(), "SELECT max(change_xid)::text FROM conversation_tombstones WHERE user_id = 'u-prune-many'");
         assertThat(tombstonesOf("u-prune-many")).hasSize(41);
 
-        TombstonePruner pruner = persister.bean(TombstonePruner.class);
+        TombstonePruner pruner = direct.persister().bean(TombstonePruner.class);
         ExecutorService instances = Executors.newFixedThreadPool(4);
         try {
             List<Callable<Integer>> runs = new ArrayList<>();
@@ -120,9 +104,9 @@ class TombstonePrunerIT {
 
     /** @return the 32-bit id of the transaction that wrote the tombstone (the xmin of the offsets row it advanced) */
     private static long tombstone(String userId, String conversationId, Instant deletedAt) {
-        writer.write(batches.of(message(userId, conversationId, "m1", user, "soon gone", 0)));
-        writer.write(batches.of(Envelopes.of(userId, conversationId, deletedAt, ConversationDeleted.newBuilder().build())));
-        return Tables.number(database, "SELECT xmin::text FROM kafka_offsets");
+        direct.writer().write(direct.batches().of(message(userId, conversationId, "m1", user, "soon gone", 0)));
+        direct.writer().write(direct.batches().of(Envelopes.of(userId, conversationId, deletedAt, ConversationDeleted.newBuilder().build())));
+        return Tables.number(direct.database(), "SELECT xmin::text FROM kafka_offsets");
     }
 
     private static Instant daysAgo(int days) {
@@ -130,10 +114,10 @@ class TombstonePrunerIT {
     }
 
     private static long horizon() {
-        return Tables.number(database, "SELECT pruned_xid::text FROM feed_horizon");
+        return Tables.number(direct.database(), "SELECT pruned_xid::text FROM feed_horizon");
     }
 
     private static List<String> tombstonesOf(String userId) {
-        return Tables.rows(database, "SELECT conversation_id FROM conversation_tombstones WHERE user_id = '" + userId + "' ORDER BY 1");
+        return Tables.rows(direct.database(), "SELECT conversation_id FROM conversation_tombstones WHERE user_id = '" + userId + "' ORDER BY 1");
     }
 }

@@ -9,18 +9,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.chatsync.persister.RunningPersister;
+import dev.chatsync.persister.DirectWriter;
 import dev.chatsync.persister.Tables;
-import dev.chatsync.persister.TestBatches;
-import dev.chatsync.schemas.EventTopics;
-import dev.chatsync.testsupport.TestKafka;
-import dev.chatsync.testsupport.TestPostgres;
 
 /**
  * What the changes feed reads: every row a batch inserts or changes carries the batch transaction's id
@@ -30,31 +25,22 @@ import dev.chatsync.testsupport.TestPostgres;
  */
 class ChangeStampsIT {
 
-    private static final String TOPIC = "change-stamps-" + UUID.randomUUID();
 
-    private static TestPostgres.Database database;
-    private static RunningPersister persister;
-    private static BatchWriter writer;
-    private static TestBatches batches;
+    private static DirectWriter direct;
 
     @BeforeAll
     static void start() {
-        TestKafka.shared().createTopic(TOPIC, 1);
-        TestKafka.shared().createTopic(EventTopics.deadLetterOf(TOPIC), 1);
-        database = TestPostgres.shared().newDatabase("change_stamps");
-        persister = RunningPersister.start(database.databaseUrl(), TOPIC, "change-stamps", "spring.kafka.listener.auto-startup=false");
-        writer = persister.bean(BatchWriter.class);
-        batches = new TestBatches(TOPIC);
+        direct = DirectWriter.start("change_stamps");
     }
 
     @AfterAll
     static void stop() {
-        persister.close();
+        direct.close();
     }
 
     @Test
     void insertedAndChangedRowsCarryTheTransactionsIdAndUnchangedOnesKeepTheirs() {
-        writer.write(batches.of(
+        direct.writer().write(direct.batches().of(
                 message("u-stamp", "c1", "m1", user, "hello", 1),
                 message("u-stamp", "c1", "m2", assistant, "hi, stream…", 2),
                 message("u-stamp", "c2", "m1", user, "elsewhere", 3)));
@@ -63,7 +49,7 @@ class ChangeStampsIT {
         assertThat(stampsOf("u-stamp")).containsExactly(
                 "c1|" + first, "c1|m1|" + first, "c1|m2|" + first, "c2|" + first, "c2|m1|" + first);
 
-        writer.write(batches.of(
+        direct.writer().write(direct.batches().of(
                 message("u-stamp", "c1", "m1", user, "hello", 4),
                 message("u-stamp", "c1", "m2", assistant, "hi, streamed in full", 5),
                 message("u-stamp", "c1", "m3", user, "thanks", 6),
@@ -73,30 +59,30 @@ class ChangeStampsIT {
         assertThat(second).isNotEqualTo(first);
         assertThat(stampsOf("u-stamp")).containsExactly(
                 "c1|" + second, "c1|m1|" + first, "c1|m2|" + second, "c1|m3|" + second, "c2|" + first, "c2|m1|" + first);
-        assertThat(Tables.number(database, """
+        assertThat(Tables.number(direct.database(), """
                 SELECT count(*) FROM messages m JOIN conversations c ON c.id = m.conversation_pk
                 WHERE c.user_id = 'u-stamp' AND m.change_xid > c.change_xid""")).isZero();
     }
 
     @Test
     void aMessageChangedTwiceInOneBatchAndItsRevisionShareOneStamp() {
-        writer.write(batches.of(
+        direct.writer().write(direct.batches().of(
                 message("u-twice-stamp", "c1", "m1", assistant, "v1", 1),
                 message("u-twice-stamp", "c1", "m1", assistant, "v2", 2),
                 message("u-twice-stamp", "c1", "m1", assistant, "v3", 3)));
         String xid = lastBatchXid();
 
         assertThat(stampsOf("u-twice-stamp")).containsExactly("c1|" + xid, "c1|m1|" + xid);
-        assertThat(Tables.number(database, "SELECT max(revision) FROM messages m JOIN conversations c ON c.id = m.conversation_pk "
+        assertThat(Tables.number(direct.database(), "SELECT max(revision) FROM messages m JOIN conversations c ON c.id = m.conversation_pk "
                 + "WHERE c.user_id = 'u-twice-stamp'")).isEqualTo(3);
     }
 
     @Test
     void aMetadataChangeStampsTheConversationAlone() {
-        writer.write(batches.of(message("u-title", "c1", "m1", user, "hello", 1)));
+        direct.writer().write(direct.batches().of(message("u-title", "c1", "m1", user, "hello", 1)));
         String first = lastBatchXid();
 
-        writer.write(batches.of(conversation("u-title", "c1", "hitesh", "A new title", 2)));
+        direct.writer().write(direct.batches().of(conversation("u-title", "c1", "hitesh", "A new title", 2)));
         String second = lastBatchXid();
 
         assertThat(stampsOf("u-title")).containsExactly("c1|" + second, "c1|m1|" + first);
@@ -104,21 +90,21 @@ class ChangeStampsIT {
 
     @Test
     void anUnchangedResyncStampsNothing() {
-        writer.write(batches.of(
+        direct.writer().write(direct.batches().of(
                 message("u-same-stamp", "c1", "m1", user, "hello", 1),
                 message("u-same-stamp", "c1", "m2", assistant, "hi", 2),
                 conversation("u-same-stamp", "c1", "hitesh", "Learning Kafka", 3)));
-        Map<String, List<String>> before = Tables.dump(database);
+        Map<String, List<String>> before = Tables.dump(direct.database());
         List<String> stampsBefore = stampsOf("u-same-stamp");
 
-        BatchResult result = writer.write(batches.of(
+        BatchResult result = direct.writer().write(direct.batches().of(
                 message("u-same-stamp", "c1", "m1", user, "hello", 10),
                 conversation("u-same-stamp", "c1", "hitesh", null, 11),
                 message("u-same-stamp", "c1", "m2", assistant, "hi", 12)));
 
         assertThat(result.unchanged()).isEqualTo(2);
         assertThat(stampsOf("u-same-stamp")).isEqualTo(stampsBefore);
-        Map<String, List<String>> after = Tables.dump(database);
+        Map<String, List<String>> after = Tables.dump(direct.database());
         before.remove("kafka_offsets");
         after.remove("kafka_offsets");
         assertThat(after).isEqualTo(before);
@@ -126,14 +112,14 @@ class ChangeStampsIT {
 
     @Test
     void aDeleteLeavesATombstoneOnlyWhenItDeletedAConversation() {
-        writer.write(batches.of(message("u-tomb", "c1", "m1", user, "hello", 1)));
-        long firstPk = Tables.number(database, "SELECT id FROM conversations WHERE user_id = 'u-tomb' AND conversation_id = 'c1'");
+        direct.writer().write(direct.batches().of(message("u-tomb", "c1", "m1", user, "hello", 1)));
+        long firstPk = Tables.number(direct.database(), "SELECT id FROM conversations WHERE user_id = 'u-tomb' AND conversation_id = 'c1'");
 
-        BatchResult nothing = writer.write(batches.of(deleted("u-tomb", "never-stored", 2)));
+        BatchResult nothing = direct.writer().write(direct.batches().of(deleted("u-tomb", "never-stored", 2)));
         assertThat(nothing.deleted()).isZero();
         assertThat(tombstonesOf("u-tomb")).isEmpty();
 
-        BatchResult deletes = writer.write(batches.of(deleted("u-tomb", "c1", 3), deleted("u-tomb", "c1", 4)));
+        BatchResult deletes = direct.writer().write(direct.batches().of(deleted("u-tomb", "c1", 3), deleted("u-tomb", "c1", 4)));
         String deletedIn = lastBatchXid();
 
         assertThat(deletes.deleted()).isEqualTo(1);
@@ -142,27 +128,27 @@ class ChangeStampsIT {
 
     @Test
     void aConversationDeletedAgainAfterItWasCreatedAgainMovesItsTombstone() {
-        writer.write(batches.of(message("u-redelete", "c1", "m1", user, "first life", 1)));
-        writer.write(batches.of(deleted("u-redelete", "c1", 2)));
+        direct.writer().write(direct.batches().of(message("u-redelete", "c1", "m1", user, "first life", 1)));
+        direct.writer().write(direct.batches().of(deleted("u-redelete", "c1", 2)));
         String firstDelete = lastBatchXid();
         assertThat(tombstonesOf("u-redelete")).singleElement().asString().endsWith("|2026-11-24T10:15:32.123000|" + firstDelete);
 
         // re-created by a new message: the tombstone stays, older than the new conversation's stamp
-        writer.write(batches.of(message("u-redelete", "c1", "m2", user, "second life", 3)));
+        direct.writer().write(direct.batches().of(message("u-redelete", "c1", "m2", user, "second life", 3)));
         String recreated = lastBatchXid();
-        long secondPk = Tables.number(database, "SELECT id FROM conversations WHERE user_id = 'u-redelete'");
+        long secondPk = Tables.number(direct.database(), "SELECT id FROM conversations WHERE user_id = 'u-redelete'");
         assertThat(tombstonesOf("u-redelete")).singleElement().asString().endsWith("|" + firstDelete);
-        assertThat(Tables.number(database, "SELECT count(*) FROM conversations c JOIN conversation_tombstones t USING (user_id, conversation_id) "
+        assertThat(Tables.number(direct.database(), "SELECT count(*) FROM conversations c JOIN conversation_tombstones t USING (user_id, conversation_id) "
                 + "WHERE user_id = 'u-redelete' AND c.change_xid > t.change_xid")).isEqualTo(1);
 
         // deleted, created and deleted again in one batch: the last delete's row and time
-        writer.write(batches.of(
+        direct.writer().write(direct.batches().of(
                 deleted("u-redelete", "c1", 5),
                 message("u-redelete", "c1", "m3", user, "third life", 6),
                 deleted("u-redelete", "c1", 7)));
         String lastDelete = lastBatchXid();
 
-        assertThat(Tables.number(database, "SELECT count(*) FROM conversations WHERE user_id = 'u-redelete'")).isZero();
+        assertThat(Tables.number(direct.database(), "SELECT count(*) FROM conversations WHERE user_id = 'u-redelete'")).isZero();
         List<String> tombstone = tombstonesOf("u-redelete");
         assertThat(tombstone).singleElement().asString().startsWith("c1|").endsWith("|2026-11-24T10:15:37.123000|" + lastDelete);
         assertThat(Long.parseLong(tombstone.get(0).split("\\|")[1])).isGreaterThan(secondPk);
@@ -171,12 +157,12 @@ class ChangeStampsIT {
 
     /** The 32-bit id of the transaction that wrote the last batch: the xmin of the row it advanced. */
     private static String lastBatchXid() {
-        return Tables.rows(database, "SELECT xmin FROM kafka_offsets").get(0);
+        return Tables.rows(direct.database(), "SELECT xmin FROM kafka_offsets").get(0);
     }
 
     /** Conversations ({@code conversation|xid}) and their messages ({@code conversation|message|xid}). */
     private static List<String> stampsOf(String userId) {
-        return Tables.rows(database, """
+        return Tables.rows(direct.database(), """
                 SELECT conversation_id || coalesce('|' || message_id, '') || '|' || xid
                 FROM (SELECT c.conversation_id, NULL AS message_id, c.change_xid::xid AS xid, 0 AS seq
                       FROM conversations c WHERE c.user_id = '%1$s'
@@ -187,7 +173,7 @@ class ChangeStampsIT {
     }
 
     private static List<String> tombstonesOf(String userId) {
-        return Tables.rows(database, """
+        return Tables.rows(direct.database(), """
                 SELECT conversation_id, conversation_pk, to_char(deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'), change_xid::xid
                 FROM conversation_tombstones WHERE user_id = '%s' ORDER BY conversation_id""".formatted(userId));
     }

@@ -13,22 +13,17 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.chatsync.persister.RunningPersister;
+import dev.chatsync.persister.DirectWriter;
 import dev.chatsync.persister.SchemaV1Events;
 import dev.chatsync.persister.Tables;
-import dev.chatsync.persister.TestBatches;
 import dev.chatsync.persister.TestEvents;
-import dev.chatsync.schemas.EventTopics;
 import dev.chatsync.schemas.event.ConversationEvent;
 import dev.chatsync.schemas.event.MessageUpserted;
-import dev.chatsync.testsupport.TestKafka;
-import dev.chatsync.testsupport.TestPostgres;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -42,7 +37,6 @@ import tools.jackson.databind.node.ObjectNode;
  */
 class MessagePartsIT {
 
-    private static final String TOPIC = "message-parts-" + UUID.randomUUID();
     private static final JsonMapper JSON = JsonMapper.shared();
 
     private static final String QUESTION_PARTS = """
@@ -60,29 +54,21 @@ class MessagePartsIT {
     private static final String FILE_PARTS = """
             [{"type":"file","mediaType":"image/png","filename":"sky.png","url":"data:image/png;base64,iVBORw0KGgo="},{"type":"text","text":"And here?"}]""";
 
-    private static TestPostgres.Database database;
-    private static RunningPersister persister;
-    private static BatchWriter writer;
-    private static TestBatches batches;
+    private static DirectWriter direct;
 
     @BeforeAll
     static void start() {
-        TestKafka.shared().createTopic(TOPIC, 1);
-        TestKafka.shared().createTopic(EventTopics.deadLetterOf(TOPIC), 1);
-        database = TestPostgres.shared().newDatabase("message_parts");
-        persister = RunningPersister.start(database.databaseUrl(), TOPIC, "message-parts", "spring.kafka.listener.auto-startup=false");
-        writer = persister.bean(BatchWriter.class);
-        batches = new TestBatches(TOPIC);
+        direct = DirectWriter.start("message_parts");
     }
 
     @AfterAll
     static void stop() {
-        persister.close();
+        direct.close();
     }
 
     @Test
     void anAiSdkConversationRoundTripsAsTheSameJsonValues() {
-        BatchResult result = writer.write(batches.of(aiSdkConversation("u-sdk", ANSWER_PARTS, 1)));
+        BatchResult result = direct.writer().write(direct.batches().of(aiSdkConversation("u-sdk", ANSWER_PARTS, 1)));
 
         assertThat(result.inserted()).isEqualTo(3);
         List<Stored> stored = messagesOf("u-sdk");
@@ -100,11 +86,11 @@ class MessagePartsIT {
 
     @Test
     void aResyncWithAnEditedToolOutputStoresARevisionKeepingTheOldParts() {
-        writer.write(batches.of(aiSdkConversation("u-edit", ANSWER_PARTS, 1)));
+        direct.writer().write(direct.batches().of(aiSdkConversation("u-edit", ANSWER_PARTS, 1)));
         String edited = ANSWER_PARTS.replace("{\"tempC\": 21.5}", "{\"tempC\": 19.0, \"wind\": \"NW\"}");
         assertThat(edited).isNotEqualTo(ANSWER_PARTS);
 
-        BatchResult result = writer.write(batches.of(aiSdkConversation("u-edit", edited, 10)));
+        BatchResult result = direct.writer().write(direct.batches().of(aiSdkConversation("u-edit", edited, 10)));
 
         assertThat(result.updated()).isEqualTo(1);
         assertThat(result.unchanged()).isEqualTo(2);
@@ -122,10 +108,10 @@ class MessagePartsIT {
 
     @Test
     void metadataAloneChangingIsARevisionAndDroppingPartsIsOneToo() {
-        writer.write(batches.of(message("u-meta", "c1", "m1", assistant, "hi", "[{\"type\":\"text\",\"text\":\"hi\"}]", "{\"model\":\"a\"}", 1)));
+        direct.writer().write(direct.batches().of(message("u-meta", "c1", "m1", assistant, "hi", "[{\"type\":\"text\",\"text\":\"hi\"}]", "{\"model\":\"a\"}", 1)));
 
-        BatchResult metadataChanged = writer.write(batches.of(message("u-meta", "c1", "m1", assistant, "hi", "[{\"type\":\"text\",\"text\":\"hi\"}]", "{\"model\":\"b\"}", 2)));
-        BatchResult partsDropped = writer.write(batches.of(message("u-meta", "c1", "m1", assistant, "hi", null, "{\"model\":\"b\"}", 3)));
+        BatchResult metadataChanged = direct.writer().write(direct.batches().of(message("u-meta", "c1", "m1", assistant, "hi", "[{\"type\":\"text\",\"text\":\"hi\"}]", "{\"model\":\"b\"}", 2)));
+        BatchResult partsDropped = direct.writer().write(direct.batches().of(message("u-meta", "c1", "m1", assistant, "hi", null, "{\"model\":\"b\"}", 3)));
 
         assertThat(metadataChanged.updated()).isEqualTo(1);
         assertThat(partsDropped.updated()).isEqualTo(1);
@@ -141,8 +127,8 @@ class MessagePartsIT {
 
     @Test
     void theSameJsonInAnotherKeyOrderAndSpacingChangesAndStampsNothing() {
-        writer.write(batches.of(aiSdkConversation("u-same", ANSWER_PARTS, 1)));
-        Map<String, List<String>> before = Tables.dump(database);
+        direct.writer().write(direct.batches().of(aiSdkConversation("u-same", ANSWER_PARTS, 1)));
+        Map<String, List<String>> before = Tables.dump(direct.database());
 
         ConversationEvent[] resync = aiSdkConversation("u-same", ANSWER_PARTS, 10);
         for (ConversationEvent event : resync) {
@@ -152,11 +138,11 @@ class MessagePartsIT {
         }
         assertThat(((MessageUpserted) resync[1].getPayload()).getParts()).containsSubsequence("\"output\"", "\"input\"", "\"type\"");
         assertThat(((MessageUpserted) resync[1].getPayload()).getMetadata()).containsSubsequence("\"flags\"", "\"tokens\"", "\"model\"");
-        BatchResult result = writer.write(batches.of(resync));
+        BatchResult result = direct.writer().write(direct.batches().of(resync));
 
         assertThat(result.unchanged()).isEqualTo(3);
         assertThat(result.inserted() + result.updated()).isZero();
-        Map<String, List<String>> after = Tables.dump(database);
+        Map<String, List<String>> after = Tables.dump(direct.database());
         after.remove("kafka_offsets");
         before.remove("kafka_offsets");
         // change stamps, updated_at and revisions included: nothing was written
@@ -165,7 +151,7 @@ class MessagePartsIT {
 
     @Test
     void twoSpellingsOfOneVersionInOneBatchStoreOnce() {
-        BatchResult result = writer.write(batches.of(
+        BatchResult result = direct.writer().write(direct.batches().of(
                 message("u-spell", "c1", "m1", assistant, "x", "[{\"type\":\"text\",\"text\":\"x\",\"state\":\"done\"}]", null, 1),
                 message("u-spell", "c1", "m1", assistant, "x", "[ {\"state\": \"done\", \"type\": \"text\", \"text\": \"x\"} ]", null, 2)));
 
@@ -178,9 +164,9 @@ class MessagePartsIT {
     @Test
     void anEventWrittenWithSchemaVersionOneIsStoredWithoutPartsOrMetadata() {
         String key = "u-v1/c1";
-        BatchResult result = writer.write(List.of(
-                batches.record(key, SchemaV1Events.message("u-v1", "c1", "m1", user, "from an old producer", TestEvents.ACCEPTED_AT)),
-                batches.record(key, SchemaV1Events.message("u-v1", "c1", "m2", assistant, "still read", TestEvents.ACCEPTED_AT.plusSeconds(1)))));
+        BatchResult result = direct.writer().write(List.of(
+                direct.batches().record(key, SchemaV1Events.message("u-v1", "c1", "m1", user, "from an old producer", TestEvents.ACCEPTED_AT)),
+                direct.batches().record(key, SchemaV1Events.message("u-v1", "c1", "m2", assistant, "still read", TestEvents.ACCEPTED_AT.plusSeconds(1)))));
 
         assertThat(result.deadLettered()).isZero();
         assertThat(result.inserted()).isEqualTo(2);
@@ -191,7 +177,7 @@ class MessagePartsIT {
 
     @Test
     void jsonTheDatabaseRefusesIsDeadLetteredAndTheRestWritten() {
-        BatchResult result = writer.write(batches.of(
+        BatchResult result = direct.writer().write(direct.batches().of(
                 message("u-badjson", "c1", "m1", user, "fine", "[{\"type\":\"text\",\"text\":\"fine\"}]", null, 1),
                 message("u-badjson", "c1", "m2", user, "cut", "[{\"type\":\"text\",", null, 2),
                 message("u-badjson", "c1", "m3", user, "nul", null, "{\"k\":\"\\u0000\"}", 3),
@@ -253,7 +239,7 @@ class MessagePartsIT {
     }
 
     private static List<Stored> stored(String sql, String userId) {
-        try (Connection connection = database.connect(); PreparedStatement statement = connection.prepareStatement(sql)) {
+        try (Connection connection = direct.database().connect(); PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, userId);
             List<Stored> rows = new ArrayList<>();
             try (ResultSet result = statement.executeQuery()) {
