@@ -1,5 +1,6 @@
 package dev.chatsync.inprocess;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -15,5 +16,18 @@ public final class CommandLine {
     /** One argument per setting, in the map's order. */
     public static String[] arguments(Map<String, String> settings) {
         return settings.entrySet().stream().map(setting -> "--" + setting.getKey() + "=" + setting.getValue()).toArray(String[]::new);
+    }
+
+    /** The settings of {@code --key=value} arguments, the inverse of {@link #arguments}. */
+    public static Map<String, String> settings(String[] arguments) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (String argument : arguments) {
+            int equals = argument.indexOf('=');
+            if (!argument.startsWith("--") || equals < 3) {
+                throw new IllegalArgumentException("expected --key=value, not " + argument);
+            }
+            settings.put(argument.substring(2, equals), argument.substring(equals + 1));
+        }
+        return settings;
     }
 }

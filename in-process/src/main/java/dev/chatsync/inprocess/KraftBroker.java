@@ -13,7 +13,7 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  */
 public final class KraftBroker {
 
-    private static final Map<String, String> SETTINGS = Map.of(
+    static final Map<String, String> SETTINGS = Map.of(
             "auto.create.topics.enable", "false",
             "group.initial.rebalance.delay.ms", "0");
 
