@@ -2,9 +2,9 @@
 # One command for the whole pipeline on this machine, no Docker: builds what it needs (tests skipped)
 # and starts a real Kafka broker, a real Postgres, the persister and the ingest-api in one process,
 # with the demo chat app at http://localhost:8080/ when Node.js is installed to build it.
-#   ./run-local.sh            keeps the data of the previous run (under .local-stack/)
-#   ./run-local.sh --fresh    starts from an empty database
-# PORT (default 8080), PERSISTER_PORT, LOCAL_POSTGRES_PORT, CHATSYNC_DATA_DIR, CHATSYNC_DEMO_DIR, EVENTS_PARTITIONS override.
+#   ./run-local.sh            keeps the data of the previous run (Postgres and Kafka, under .local-stack/)
+#   ./run-local.sh --fresh    starts from an empty database and an empty Kafka log
+# PORT (default 8080), PERSISTER_PORT, LOCAL_POSTGRES_PORT, LOCAL_KAFKA_PORT, CHATSYNC_DATA_DIR, CHATSYNC_DEMO_DIR, EVENTS_PARTITIONS override.
 set -euo pipefail
 cd "$(dirname "$0")"
 echo "chat-sync: building the local stack (first run downloads dependencies)..."

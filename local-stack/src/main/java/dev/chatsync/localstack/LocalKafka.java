@@ -1,5 +1,6 @@
 package dev.chatsync.localstack;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,31 +17,58 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.apache.kafka.common.errors.TopicExistsException;
 
-import dev.chatsync.inprocess.KraftBroker;
+import dev.chatsync.inprocess.DurableKraftBroker;
 import dev.chatsync.schemas.EventTopics;
 
 /**
- * A real single-node KRaft broker in this process. Its log lives in a temporary directory, so on
- * Ctrl-C the stack first lets the persister drain what Kafka holds ({@link #awaitDrained}).
+ * A real single-node KRaft broker in this process whose log and metadata live under the stack's
+ * data directory: what it acknowledged survives the process being killed, and a restart finds the
+ * same topics with the same ids. The drain on Ctrl-C ({@link #awaitDrained}) is only a courtesy.
  */
 final class LocalKafka implements AutoCloseable {
 
-    private final EmbeddedKafkaKraftBroker broker;
+    // One node has no replica to fall back on: each append reaches the disk before it is
+    // acknowledged, so a 202 survives the machine losing power, not only the process dying.
+    private static final Map<String, String> FLUSH_EVERY_APPEND = Map.of("log.flush.interval.messages", "1");
 
-    private LocalKafka(EmbeddedKafkaKraftBroker broker) {
+    private final DurableKraftBroker broker;
+
+    private LocalKafka(DurableKraftBroker broker) {
         this.broker = broker;
     }
 
-    static LocalKafka start(String topic, int partitions) {
-        EmbeddedKafkaKraftBroker broker = KraftBroker.start(partitions, Map.of());
-        broker.addTopics(new NewTopic(topic, partitions, (short) 1), new NewTopic(EventTopics.deadLetterOf(topic), partitions, (short) 1));
+    static LocalKafka start(Path logDirectory, int port, String topic, int partitions) {
+        DurableKraftBroker broker = DurableKraftBroker.start(logDirectory, port, FLUSH_EVERY_APPEND);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            for (String name : List.of(topic, EventTopics.deadLetterOf(topic))) {
+                createIfAbsent(admin, new NewTopic(name, partitions, (short) 1));
+            }
+        } catch (RuntimeException e) {
+            broker.close();
+            throw e;
+        }
         return new LocalKafka(broker);
     }
 
+    private static void createIfAbsent(Admin admin, NewTopic topic) {
+        try {
+            admin.createTopics(List.of(topic)).all().get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("cannot create topic " + topic.name(), e.getCause());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topic " + topic.name(), e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the broker did not create topic " + topic.name() + " in time", e);
+        }
+    }
+
     String bootstrapServers() {
-        return broker.getBrokersAsString();
+        return broker.bootstrapServers();
     }
 
     /**
@@ -83,6 +111,6 @@ final class LocalKafka implements AutoCloseable {
 
     @Override
     public void close() {
-        broker.destroy();
+        broker.close();
     }
 }

@@ -8,31 +8,31 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Comparator;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * A real PostgreSQL 17 (embedded binaries, no Docker) whose data directory survives restarts:
- * initdb runs only when the directory holds no cluster yet.
+ * initdb runs only when the directory holds no cluster yet. The server is a process of its own, so
+ * a stack killed without its shutdown leaves it running; the next start stops it first.
  */
 final class LocalPostgres implements AutoCloseable {
 
     private static final String DATABASE = "chatsync";
 
     private final EmbeddedPostgres postgres;
-    private final Path dataDirectory;
 
-    private LocalPostgres(EmbeddedPostgres postgres, Path dataDirectory) {
+    private LocalPostgres(EmbeddedPostgres postgres) {
         this.postgres = postgres;
-        this.dataDirectory = dataDirectory;
     }
 
-    static LocalPostgres start(Path dataDirectory, int port, boolean fresh) {
+    static LocalPostgres start(Path dataDirectory, int port) {
         try {
-            if (fresh) {
-                deleteRecursively(dataDirectory);
-            }
+            stopOrphan(dataDirectory);
             Files.createDirectories(dataDirectory.getParent());
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDirectory)
@@ -41,7 +41,7 @@ final class LocalPostgres implements AutoCloseable {
                     .setPort(port)
                     .start();
             createDatabaseIfAbsent(postgres);
-            return new LocalPostgres(postgres, dataDirectory);
+            return new LocalPostgres(postgres);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start Postgres in " + dataDirectory, e);
         }
@@ -50,10 +50,6 @@ final class LocalPostgres implements AutoCloseable {
     /** The connection string as Neon would hand it out, which is what the services accept. */
     String databaseUrl() {
         return "postgresql://postgres:postgres@localhost:" + postgres.getPort() + "/" + DATABASE + "?sslmode=disable";
-    }
-
-    Path dataDirectory() {
-        return dataDirectory;
     }
 
     @Override
@@ -78,13 +74,32 @@ final class LocalPostgres implements AutoCloseable {
         }
     }
 
-    private static void deleteRecursively(Path directory) throws IOException {
-        if (!Files.exists(directory)) {
+    /**
+     * Stops a server a killed stack left behind on this directory. SIGTERM is Postgres's smart
+     * shutdown, which is quick here: the clients died with the stack.
+     */
+    private static void stopOrphan(Path dataDirectory) throws IOException {
+        Path pidFile = dataDirectory.resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
             return;
         }
-        try (var paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+        } catch (NumberFormatException | IndexOutOfBoundsException e) {
+            return;
+        }
+        Optional<ProcessHandle> orphan = ProcessHandle.of(pid)
+                .filter(process -> process.info().command().map(command -> command.endsWith("postgres")).orElse(false));
+        if (orphan.isPresent()) {
+            orphan.get().destroy();
+            try {
+                orphan.get().onExit().get(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while stopping the Postgres left running on " + dataDirectory, e);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new IllegalStateException("the Postgres left running on " + dataDirectory + " (pid " + pid + ") did not stop", e);
             }
         }
     }

@@ -1,12 +1,18 @@
 package dev.chatsync.localstack;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,8 +27,9 @@ import sun.misc.Signal;
 
 /**
  * The whole pipeline in one process: a real Kafka broker, a real Postgres, the persister and the
- * ingest-api, wired exactly as in production except for the dev token endpoint. Stops in reverse
- * order, and lets the persister drain Kafka first, because the in-process broker's log is temporary.
+ * ingest-api, wired exactly as in production except for the dev token endpoint. Postgres and Kafka
+ * keep their data under one directory, so a stack that is killed resumes where it stopped. Stops in
+ * reverse order, letting the persister drain Kafka first so that the next start has nothing to catch up.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -31,6 +38,8 @@ public final class LocalStack implements AutoCloseable {
     private static final String AUTHORIZED_PARTY = "http://localhost:3000";
     private static final String PERSISTER_GROUP = "chat-sync-persister";
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
+    private static final String POSTGRES_DATA = "postgres";
+    private static final String KAFKA_DATA = "kafka";
 
     private final LocalStackSettings settings;
     private final LocalPostgres postgres;
@@ -49,11 +58,14 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public static LocalStack start(LocalStackSettings settings) {
-        LocalPostgres postgres = LocalPostgres.start(settings.dataDirectory().resolve("postgres"), settings.postgresPort(), settings.fresh());
+        if (settings.fresh()) {
+            wipe(settings.dataDirectory().resolve(POSTGRES_DATA), settings.dataDirectory().resolve(KAFKA_DATA));
+        }
+        LocalPostgres postgres = LocalPostgres.start(settings.dataDirectory().resolve(POSTGRES_DATA), settings.postgresPort());
         LocalKafka kafka = null;
         ConfigurableApplicationContext persister = null;
         try {
-            kafka = LocalKafka.start(settings.topic(), settings.partitions());
+            kafka = LocalKafka.start(settings.dataDirectory().resolve(KAFKA_DATA), settings.kafkaPort(), settings.topic(), settings.partitions());
             Map<String, String> shared = Map.of(
                     "DATABASE_URL", postgres.databaseUrl(),
                     "spring.kafka.bootstrap-servers", kafka.bootstrapServers(),
@@ -124,7 +136,7 @@ public final class LocalStack implements AutoCloseable {
         long started = System.nanoTime();
         LocalStack stack = start(LocalStackSettings.from(System.getenv(), Arrays.asList(args)));
         // Ctrl-C is handled here rather than in a shutdown hook: the JVM runs its hooks concurrently,
-        // and the in-process broker's own hook deletes its log while the persister still drains it.
+        // and the parts must stop in order (the API, the persister's drain, then Kafka and Postgres).
         Signal.handle(new Signal("INT"), signal -> stopAndExit(stack));
         Signal.handle(new Signal("TERM"), signal -> stopAndExit(stack));
         System.out.println(stack.readyBanner(Duration.ofNanos(System.nanoTime() - started)));
@@ -150,13 +162,13 @@ public final class LocalStack implements AutoCloseable {
                    Token      curl -s -X POST %s/dev/tokens -H 'Content-Type: application/json' -d '{"userId":"alice"}'
                    Kafka      %s  topic %s (%d partitions), dead letters in %s.DLT
                    Postgres   %s
-                   Data       %s (kept between runs; --fresh or CHATSYNC_FRESH=true starts empty)
+                   Data       %s (Postgres and Kafka, kept between runs; --fresh or CHATSYNC_FRESH=true starts empty)
                    Metrics    %s/actuator/prometheus   persister: %s/actuator/prometheus
                  Ctrl-C stops everything cleanly.
                 ======================================================================
                 """.formatted(String.format(Locale.ROOT, "%.1f", startup.toMillis() / 1000.0), demo(api), api, api, api,
                 kafka.bootstrapServers(), settings.topic(), settings.partitions(), settings.topic(),
-                postgres.databaseUrl(), postgres.dataDirectory(), api, persisterUrl());
+                postgres.databaseUrl(), settings.dataDirectory(), api, persisterUrl());
     }
 
     private String demo(String api) {
@@ -176,6 +188,21 @@ public final class LocalStack implements AutoCloseable {
                 .bannerMode(Banner.Mode.OFF)
                 .registerShutdownHook(false)
                 .run(CommandLine.arguments(settings));
+    }
+
+    private static void wipe(Path... directories) {
+        for (Path directory : directories) {
+            if (!Files.exists(directory)) {
+                continue;
+            }
+            try (Stream<Path> paths = Files.walk(directory)) {
+                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot wipe " + directory, e);
+            }
+        }
     }
 
     private static void closeQuietly(ConfigurableApplicationContext context) {

@@ -16,19 +16,21 @@ import dev.chatsync.schemas.EventTopics;
  * @param apiPort         ingest-api HTTP port ({@code PORT}, default 8080)
  * @param persisterPort   persister actuator port ({@code PERSISTER_PORT}, default 8081)
  * @param postgresPort    embedded Postgres port ({@code LOCAL_POSTGRES_PORT}, default 54329)
- * @param dataDirectory   where Postgres keeps its data between runs ({@code CHATSYNC_DATA_DIR}, default {@code .local-stack})
- * @param fresh           start from an empty database ({@code --fresh} or {@code CHATSYNC_FRESH=true})
+ * @param kafkaPort       the broker's client port ({@code LOCAL_KAFKA_PORT}, default 9092)
+ * @param dataDirectory   where Postgres and Kafka keep their data between runs ({@code CHATSYNC_DATA_DIR}, default {@code .local-stack})
+ * @param fresh           start from an empty database and an empty Kafka log ({@code --fresh} or {@code CHATSYNC_FRESH=true})
  * @param topic           events topic ({@code EVENTS_TOPIC})
  * @param partitions      its partitions ({@code EVENTS_PARTITIONS}, default 6)
  * @param demoDirectory   the demo chat app's build, served at {@code /} ({@code CHATSYNC_DEMO_DIR}, default {@code clients/web/dist/demo})
  */
-public record LocalStackSettings(int apiPort, int persisterPort, int postgresPort, Path dataDirectory, boolean fresh,
+public record LocalStackSettings(int apiPort, int persisterPort, int postgresPort, int kafkaPort, Path dataDirectory, boolean fresh,
                                  String topic, int partitions, Path demoDirectory) {
 
     public LocalStackSettings {
         apiPort = orFreePort(apiPort);
         persisterPort = orFreePort(persisterPort);
         postgresPort = orFreePort(postgresPort);
+        kafkaPort = orFreePort(kafkaPort);
         dataDirectory = dataDirectory.toAbsolutePath().normalize();
         demoDirectory = demoDirectory.toAbsolutePath().normalize();
         if (partitions < 1) {
@@ -41,6 +43,7 @@ public record LocalStackSettings(int apiPort, int persisterPort, int postgresPor
                 intOf(env, "PORT", 8080),
                 intOf(env, "PERSISTER_PORT", 8081),
                 intOf(env, "LOCAL_POSTGRES_PORT", 54329),
+                intOf(env, "LOCAL_KAFKA_PORT", 9092),
                 Path.of(env.getOrDefault("CHATSYNC_DATA_DIR", ".local-stack")),
                 args.contains("--fresh") || Boolean.parseBoolean(env.getOrDefault("CHATSYNC_FRESH", "false")),
                 env.getOrDefault("EVENTS_TOPIC", EventTopics.EVENTS),
@@ -50,7 +53,12 @@ public record LocalStackSettings(int apiPort, int persisterPort, int postgresPor
 
     /** Everything on free ports, in the given directory, from empty, without the demo: what tests want. */
     public static LocalStackSettings forTests(Path dataDirectory) {
-        return new LocalStackSettings(0, 0, 0, dataDirectory, true, EventTopics.EVENTS, 3, dataDirectory.resolve("no-demo"));
+        return new LocalStackSettings(0, 0, 0, 0, dataDirectory, true, EventTopics.EVENTS, 3, dataDirectory.resolve("no-demo"));
+    }
+
+    /** The same stack started again on the same data and ports, as after a restart ({@code fresh}: wiped first). */
+    public LocalStackSettings again(boolean fresh) {
+        return new LocalStackSettings(apiPort, persisterPort, postgresPort, kafkaPort, dataDirectory, fresh, topic, partitions, demoDirectory);
     }
 
     private static int intOf(Map<String, String> env, String name, int fallback) {
