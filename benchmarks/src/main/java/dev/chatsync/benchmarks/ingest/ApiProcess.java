@@ -74,8 +74,12 @@ public final class ApiProcess implements AutoCloseable {
 
     /** The API's own Prometheus samples, by series ({@code name{labels}}), from its unauthenticated scrape. */
     public Map<String, Double> metrics() {
-        String text = get("/actuator/prometheus").body();
-        Matcher samples = SAMPLE.matcher(text);
+        return samples(get("/actuator/prometheus").body());
+    }
+
+    /** The samples of a Prometheus scrape by series, the API's or another service's. */
+    public static Map<String, Double> samples(String scrape) {
+        Matcher samples = SAMPLE.matcher(scrape);
         Map<String, Double> values = new HashMap<>();
         while (samples.find()) {
             values.put(samples.group(1), Double.parseDouble(samples.group(2)));
