@@ -104,13 +104,13 @@ final class LargeConversationRead {
     }
 
     /** Timed requests, what the API's JVM spent on each of them, and the API's metrics before and after them. */
-    private record Measured(Timings timings, double apiCpuMillis, Map<String, Double> before, Map<String, Double> after) {
+    private record Measured(Timings timings, ApiCpu cpu, Map<String, Double> before, Map<String, Double> after) {
 
         /** The client's latencies, the API's own for the responses of this status, and its CPU. */
         String describe(String status) {
             ScrapedHistogram inside = ScrapedHistogram.between(before, after, "http_server_requests_seconds",
                     "method=\"GET\"", "status=\"" + status + "\"", "uri=\"/api/messages\"");
-            return String.format(Locale.ROOT, "%s; inside the API %s; %.2f ms of API CPU each", timings, inside, apiCpuMillis);
+            return String.format(Locale.ROOT, "%s; inside the API %s; %s", timings, inside, cpu.per(timings.count(), "request"));
         }
     }
 
@@ -167,13 +167,13 @@ final class LargeConversationRead {
         CompletableFuture.allOf(warmers.toArray(CompletableFuture[]::new)).join();
         Timings timings = new Timings();
         Map<String, Double> before = pipeline.apiMetrics();
-        long cpuBefore = pipeline.apiCpu().toNanos();
+        ApiCpu cpuBefore = pipeline.apiCpu();
         for (int i = 0; i < measured; i++) {
             long started = System.nanoTime();
             request.run();
             timings.record(System.nanoTime() - started);
         }
-        double cpuMillis = (pipeline.apiCpu().toNanos() - cpuBefore) / 1e6 / Math.max(1, measured);
-        return new Measured(timings, cpuMillis, before, pipeline.apiMetrics());
+        ApiCpu cpu = pipeline.apiCpu().since(cpuBefore);
+        return new Measured(timings, cpu, before, pipeline.apiMetrics());
     }
 }

@@ -72,8 +72,9 @@ final class Pipeline implements AutoCloseable {
     }
 
     /** CPU the API's JVM has used so far. */
-    Duration apiCpu() {
-        return api.cpu();
+    ApiCpu apiCpu() {
+        Duration compilers = api.compilerCpu();
+        return new ApiCpu(compilers, api.cpu().minus(compilers));
     }
 
     /** The API's own Prometheus samples, by series. */
