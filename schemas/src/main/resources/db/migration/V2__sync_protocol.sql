@@ -7,6 +7,19 @@
 ALTER TABLE messages ADD COLUMN parts jsonb, ADD COLUMN metadata jsonb;
 ALTER TABLE message_revisions ADD COLUMN parts jsonb, ADD COLUMN metadata jsonb;
 
+-- Several devices editing one message. A client may say which revision it edited (its base); an
+-- edit from an older base than the stored one did not see the stored version, so it does not
+-- replace it: it is kept as a conflict revision, or, when it and the stored version are two edits
+-- of the same base, the two are ordered by a hash of their content so that every arrival order ends
+-- with the same current version. Revision numbers are handed out in arrival order to every version
+-- kept, conflicts included, so messages.revision is no longer 1 + the number of revisions: a
+-- conflict kept without replacing the current version takes the next number above it.
+-- messages.based_on: the base of the current version (null when the client sent none);
+-- messages.conflicts: how many conflict revisions the message keeps (reads say there was a conflict).
+-- message_revisions.conflict: a version that lost to a concurrent edit or came from a stale copy.
+ALTER TABLE messages ADD COLUMN based_on integer, ADD COLUMN conflicts integer NOT NULL DEFAULT 0;
+ALTER TABLE message_revisions ADD COLUMN conflict boolean NOT NULL DEFAULT false, ADD COLUMN based_on integer;
+
 -- Change stamps: the id of the persister transaction (pg_current_xact_id()) that last inserted or
 -- changed the row; a conversation is stamped too whenever one of its messages is. Not a sequence:
 -- a sequence number is handed out before its transaction commits, so a reader following
@@ -31,6 +44,10 @@ CREATE TABLE conversation_tombstones (
     conversation_pk  bigint      NOT NULL,
     deleted_at       timestamptz NOT NULL,           -- acceptedAt of the delete
     change_xid       xid8        NOT NULL,
+    -- Every message id a delete of this identity removed: a device that missed the delete re-sends
+    -- them, and those are not stored again (nor do they re-create the conversation); a message id not
+    -- in here is a real new write.
+    message_ids      text[]      NOT NULL DEFAULT '{}',
     PRIMARY KEY (user_id, conversation_id)
 );
 CREATE INDEX conversation_tombstones_changes ON conversation_tombstones (user_id, change_xid);

@@ -163,6 +163,13 @@ class BadInputIT {
         cases.add(message("createdAt not a date", 0, m -> m.put("createdAt", "yesterday"), "messages[0].createdAt", "timestamp"));
         cases.add(message("createdAt boolean", 0, m -> m.put("createdAt", true), "messages[0].createdAt", "type"));
         cases.add(message("createdAt negative", 0, m -> m.put("createdAt", -5), "messages[0].createdAt", "timestamp"));
+        // the revision a message was edited from
+        cases.add(message("revision 0", 1, m -> m.put("revision", 0), "messages[1].revision", "range"));
+        cases.add(message("negative revision", 0, m -> m.put("revision", -3), "messages[0].revision", "range"));
+        cases.add(message("revision beyond an int", 0, m -> m.put("revision", 2_147_483_648L), "messages[0].revision", "range"));
+        cases.add(message("revision as a string", 2, m -> m.put("revision", "3"), "messages[2].revision", "type"));
+        cases.add(message("fractional revision", 0, m -> m.put("revision", 1.5), "messages[0].revision", "type"));
+        cases.add(message("revision as an object", 0, m -> m.put("revision", Map.of("revision", 1)), "messages[0].revision", "type"));
         // size and media type
         cases.add(new Case("2 MiB body with Content-Length", HttpMethod.POST, "/api/messages", "application/json",
                 json(sync(b -> b.put("title", "x".repeat(2 * 1024 * 1024)))), false, 413, "body", "max_bytes"));

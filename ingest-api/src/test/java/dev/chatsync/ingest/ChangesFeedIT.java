@@ -29,8 +29,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * GET /api/changes over rows written as the persister writes them, in several transactions: a
- * device following the feed ends with what a full read shows, also when two transactions commit in
- * the opposite order of their ids; long polls wake on a change and time out on none; users never
+ * device following the feed ends with what a full read shows, kept conflicts included, also when two
+ * transactions commit in the opposite order of their ids; long polls wake on a change and time out on none; users never
  * see each other's changes; a cursor older than the kept tombstones is answered 410.
  */
 class ChangesFeedIT {
@@ -170,6 +170,33 @@ class ChangesFeedIT {
     }
 
     @Test
+    void aConflictKeptOnAnotherDeviceReachesTheFeedWithTheMessage() throws Exception {
+        String user = "user_conflicted";
+        long pk;
+        try (PersisterWrites write = PersisterWrites.begin(api.database())) {
+            pk = write.conversation(user, "shared", "hitesh", "Edited twice");
+            write.message(pk, "m1", "user", "version one");
+            write.message(pk, "m2", "assistant", "untouched");
+            write.commit();
+        }
+        FollowingDevice follower = new FollowingDevice(reader(user)).catchUp(100);
+        assertThat(follower.copy().toString()).doesNotContain("conflicts");
+        try (PersisterWrites write = PersisterWrites.begin(api.database())) {
+            write.edit(pk, "m1", "user", "version two", 1);
+            write.keepConflict(pk, "m1", "user", "version two, from the other device", 1);
+            write.commit();
+        }
+
+        Map<String, Object> page = changes(user, "?since=" + follower.cursor());
+        assertThat(list(page.get("conversations"))).singleElement().satisfies(conversation ->
+                assertThat(list(conversation.get("messages"))).as("only the message that changed").singleElement().satisfies(message ->
+                        assertThat(message).containsEntry("id", "m1").containsEntry("content", "version two")
+                                .containsEntry("revision", 2).containsEntry("conflicts", 1)));
+        follower.apply(page);
+        assertThat(follower.copy()).isEqualTo(FollowingDevice.fullRead(reader(user)));
+    }
+
+    @Test
     void anotherUsersChangesNeverAppear() throws Exception {
         otherUserWrites("mine", "yours");
         Map<String, Object> page = changes("user_alone", "");
@@ -287,7 +314,14 @@ class ChangesFeedIT {
                 .expectBody()
                 .jsonPath("$.paths['/api/changes'].get.parameters[?(@.name == 'wait')]").exists()
                 .jsonPath("$.paths['/api/changes'].get.parameters[?(@.name == 'since')]").exists()
-                .jsonPath("$.paths['/api/messages/revisions'].get.parameters[?(@.name == 'messageId')]").exists();
+                .jsonPath("$.paths['/api/messages/revisions'].get.parameters[?(@.name == 'messageId')]").exists()
+                .jsonPath("$.components.schemas.FeedMessage.properties.conflicts.minimum").isEqualTo(1)
+                .jsonPath("$.paths['/api/messages/revisions'].get.responses['200'].content['application/json'].schema['$ref']")
+                .isEqualTo("#/components/schemas/RevisionPage")
+                .jsonPath("$.components.schemas.RevisionView.properties.conflict.type").isEqualTo("boolean")
+                .jsonPath("$.components.schemas.RevisionView.properties.basedOn.type").isEqualTo("integer")
+                .jsonPath("$.components.schemas.MessageBody.properties.revision.minimum").isEqualTo(1)
+                .jsonPath("$.components.schemas.MessageBody.properties.revision.maximum").isEqualTo(Integer.MAX_VALUE);
     }
 
     private static void expectGone(WebTestClient.ResponseSpec response) {

@@ -111,6 +111,32 @@ class IngestFlowIT {
     }
 
     @Test
+    void theRevisionAMessageWasEditedFromIsPublishedAsItsBaseRevision() {
+        post("user_revisions", Bodies.sync("edited", "p", null, List.of(Bodies.message("m1", "user", "version one"))))
+                .expectStatus().isAccepted();
+        assertThat(baseRevisions(events.next(1))).containsExactly((Integer) null);
+
+        Map<String, Object> edit = Bodies.message("m1", "user", "version two");
+        edit.put("revision", 1);
+        post("user_revisions", Bodies.sync("edited", "p", null, List.of(edit))).expectStatus().isAccepted()
+                .expectBody().jsonPath("$.published").isEqualTo(1);
+        assertThat(baseRevisions(events.next(1))).containsExactly(1);
+        post("user_revisions", Bodies.sync("edited", "p", null, List.of(edit))).expectStatus().isAccepted()
+                .expectBody().jsonPath("$.published").isEqualTo(0).jsonPath("$.skipped").isEqualTo(1);
+
+        // the same content from another base, or from none, is another event
+        edit.put("revision", 2);
+        post("user_revisions", Bodies.sync("edited", "p", null, List.of(edit))).expectStatus().isAccepted()
+                .expectBody().jsonPath("$.published").isEqualTo(1);
+        assertThat(baseRevisions(events.next(1))).containsExactly(2);
+        edit.remove("revision");
+        post("user_revisions", Bodies.sync("edited", "p", null, List.of(edit))).expectStatus().isAccepted()
+                .expectBody().jsonPath("$.published").isEqualTo(1);
+        assertThat(baseRevisions(events.next(1))).containsExactly((Integer) null);
+        assertThat(events.next(0)).isEmpty();
+    }
+
+    @Test
     void partsAndMetadataArePublishedAsTheJsonTextPosted() {
         List<Map<String, Object>> parts = List.of(
                 Map.of("type", "reasoning", "text", "The user wants the weather; call the tool."),
@@ -329,6 +355,10 @@ class IngestFlowIT {
         Object token = accepted.expectStatus().isAccepted().expectBody(Map.class).returnResult().getResponseBody().get("syncToken");
         assertThat(token).isInstanceOf(String.class);
         return (String) token;
+    }
+
+    private static List<Integer> baseRevisions(List<ConsumerRecord<String, ConversationEvent>> records) {
+        return records.stream().map(r -> ((MessageUpserted) r.value().getPayload()).getBaseRevision()).toList();
     }
 
     private static SyncTokens.Position positionOf(ConsumerRecord<?, ?> record) {

@@ -29,7 +29,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The reads of the sync protocol over rows written as the persister writes them: parts and metadata
- * as JSON, revision numbers, the edit history, and ETags (304 for an unchanged read, a new tag after
+ * as JSON, revision numbers and conflicts, the edit history, and ETags (304 for an unchanged read, a new tag after
  * a write, and tags that stay right while a transaction below the horizon is still open).
  */
 class SyncReadsIT {
@@ -159,6 +159,80 @@ class SyncReadsIT {
                 .expectBody().jsonPath("$.errors[0].field").isEqualTo("messageId").jsonPath("$.errors[0].rule").isEqualTo("not_found");
         get("user_owner", "/api/messages/revisions?conversationId=private&messageId=m1").expectStatus().isOk()
                 .expectBody().jsonPath("$.revisions[0].content").isEqualTo("one");
+    }
+
+    @Test
+    void aKeptConflictIsCountedByEveryReadAndListedAmongTheRevisions() throws Exception {
+        long pk;
+        try (PersisterWrites write = PersisterWrites.begin(api.database())) {
+            pk = write.conversation("user_conflicts", "edited", "anirudh", "Two devices");
+            write.message(pk, "m1", "user", "version one");
+            write.message(pk, "m2", "assistant", "never edited");
+            write.commit();
+        }
+        // device B edits from revision 1: the current version
+        try (PersisterWrites write = PersisterWrites.begin(api.database())) {
+            write.edit(pk, "m1", "user", "version two", 1);
+            write.commit();
+        }
+        List<String> uris = List.of("/api/messages?conversationId=edited", "/api/messages?personaId=anirudh");
+        for (String uri : uris) {
+            JsonNode messages = JSON.readTree(body("user_conflicts", uri)).get("messages");
+            assertThat(messages.get(0).get("revision").asInt()).isEqualTo(2);
+            assertThat(messages.get(0).has("conflicts")).as("no conflict yet: the shape clients always got").isFalse();
+        }
+        List<String> tagged = List.of("/api/messages", "/api/messages?personaId=anirudh", "/api/messages?conversationId=edited",
+                "/api/messages/revisions?conversationId=edited&messageId=m1", "/api/messages/revisions?conversationId=edited&messageId=m2");
+        Map<String, String> tags = new HashMap<>();
+        for (String uri : tagged) {
+            tags.put(uri, get("user_conflicts", uri).expectStatus().isOk().expectBody().returnResult().getResponseHeaders().getETag());
+        }
+
+        // device A, still at revision 1, edits too: kept as a conflict, the current version stays
+        try (PersisterWrites write = PersisterWrites.begin(api.database())) {
+            write.keepConflict(pk, "m1", "user", "version one, edited on a device that was behind", 1);
+            write.commit();
+        }
+        for (String uri : tagged) {
+            EntityExchangeResult<byte[]> after = get("user_conflicts", uri, tags.get(uri)).expectStatus().isOk().expectBody().returnResult();
+            assertThat(after.getResponseHeaders().getETag()).as("ETag of %s after a kept conflict", uri).isNotEqualTo(tags.get(uri));
+        }
+        for (String uri : uris) {
+            JsonNode messages = JSON.readTree(body("user_conflicts", uri)).get("messages");
+            assertThat(messages.get(0).get("content").asString()).isEqualTo("version two");
+            assertThat(messages.get(0).get("revision").asInt()).isEqualTo(2);
+            assertThat(messages.get(0).get("conflicts").asInt()).isEqualTo(1);
+            assertThat(JSON.treeToValue(messages.get(1), Map.class).keySet())
+                    .as("a message without conflicts has no conflicts field")
+                    .containsExactly("id", "role", "content", "revision", "createdAt", "updatedAt");
+        }
+
+        JsonNode history = JSON.readTree(body("user_conflicts", "/api/messages/revisions?conversationId=edited&messageId=m1"));
+        assertThat(history.get("revision").asInt()).isEqualTo(2);
+        JsonNode kept = history.get("revisions");
+        assertThat(contents(kept)).containsExactly("version one, edited on a device that was behind", "version one");
+        assertThat(kept.get(0).get("revision").asInt()).as("numbered in arrival order, above the current one").isEqualTo(3);
+        assertThat(kept.get(0).get("conflict").asBoolean()).isTrue();
+        assertThat(kept.get(0).get("basedOn").asInt()).isEqualTo(1);
+        assertThat(kept.get(1).get("revision").asInt()).isEqualTo(1);
+        assertThat(kept.get(1).get("conflict").asBoolean()).isFalse();
+        assertThat(kept.get(1).has("basedOn")).as("written without a base").isFalse();
+
+        // an edit of the current revision replaces it; the version it replaced keeps its base
+        try (PersisterWrites write = PersisterWrites.begin(api.database())) {
+            write.edit(pk, "m1", "user", "version three", 2);
+            write.commit();
+        }
+        JsonNode current = JSON.readTree(body("user_conflicts", "/api/messages?conversationId=edited")).get("messages").get(0);
+        assertThat(current.get("content").asString()).isEqualTo("version three");
+        assertThat(current.get("revision").asInt()).isEqualTo(4);
+        assertThat(current.get("conflicts").asInt()).as("the conflict stays counted").isEqualTo(1);
+        JsonNode later = JSON.readTree(body("user_conflicts", "/api/messages/revisions?conversationId=edited&messageId=m1&limit=2"));
+        assertThat(later.get("revision").asInt()).isEqualTo(4);
+        assertThat(contents(later.get("revisions"))).containsExactly("version one, edited on a device that was behind", "version two");
+        assertThat(later.get("revisions").get(1).get("conflict").asBoolean()).isFalse();
+        assertThat(later.get("revisions").get(1).get("basedOn").asInt()).isEqualTo(1);
+        assertThat(later.get("nextCursor").asString()).isEqualTo("2");
     }
 
     @Test

@@ -62,8 +62,9 @@ public final class LocalStack implements AutoCloseable {
                     "chatsync.persister.group-id", PERSISTER_GROUP,
                     "server.port", String.valueOf(settings.persisterPort()),
                     "springdoc.api-docs.enabled", "false"));
-            ConfigurableApplicationContext api = run(IngestApiApplication.application().sources(DevTokens.class), shared, Map.of(
+            ConfigurableApplicationContext api = run(IngestApiApplication.application().sources(DevTokens.class, DemoApp.class), shared, Map.of(
                     "server.port", String.valueOf(settings.apiPort()),
+                    DemoApp.DIRECTORY, settings.demoDirectory().toString(),
                     "spring.flyway.enabled", "false",
                     "chatsync.auth.jwks-url", "http://localhost:" + settings.apiPort() + DevTokens.JWKS_PATH,
                     "chatsync.auth.issuer", ISSUER,
@@ -143,6 +144,7 @@ public final class LocalStack implements AutoCloseable {
 
                 ======================================================================
                  chat-sync local stack is READY (started in %s s)
+                   Demo       %s
                    API        %s/api/messages
                    OpenAPI    %s/v3/api-docs
                    Token      curl -s -X POST %s/dev/tokens -H 'Content-Type: application/json' -d '{"userId":"alice"}'
@@ -152,9 +154,15 @@ public final class LocalStack implements AutoCloseable {
                    Metrics    %s/actuator/prometheus   persister: %s/actuator/prometheus
                  Ctrl-C stops everything cleanly.
                 ======================================================================
-                """.formatted(String.format(Locale.ROOT, "%.1f", startup.toMillis() / 1000.0), api, api, api,
+                """.formatted(String.format(Locale.ROOT, "%.1f", startup.toMillis() / 1000.0), demo(api), api, api, api,
                 kafka.bootstrapServers(), settings.topic(), settings.partitions(), settings.topic(),
                 postgres.databaseUrl(), postgres.dataDirectory(), api, persisterUrl());
+    }
+
+    private String demo(String api) {
+        return DemoApp.builtIn(settings.demoDirectory())
+                ? api + "/   (the demo chat app: sign in as any user id)"
+                : "not built: " + settings.demoDirectory() + " has no index.html (install Node.js, or cd clients/web && npm ci && npm run build:demo)";
     }
 
     /**

@@ -20,15 +20,17 @@ import dev.chatsync.schemas.EventTopics;
  * @param fresh           start from an empty database ({@code --fresh} or {@code CHATSYNC_FRESH=true})
  * @param topic           events topic ({@code EVENTS_TOPIC})
  * @param partitions      its partitions ({@code EVENTS_PARTITIONS}, default 6)
+ * @param demoDirectory   the demo chat app's build, served at {@code /} ({@code CHATSYNC_DEMO_DIR}, default {@code clients/web/dist/demo})
  */
 public record LocalStackSettings(int apiPort, int persisterPort, int postgresPort, Path dataDirectory, boolean fresh,
-                                 String topic, int partitions) {
+                                 String topic, int partitions, Path demoDirectory) {
 
     public LocalStackSettings {
         apiPort = orFreePort(apiPort);
         persisterPort = orFreePort(persisterPort);
         postgresPort = orFreePort(postgresPort);
         dataDirectory = dataDirectory.toAbsolutePath().normalize();
+        demoDirectory = demoDirectory.toAbsolutePath().normalize();
         if (partitions < 1) {
             throw new IllegalArgumentException("EVENTS_PARTITIONS must be at least 1, not " + partitions);
         }
@@ -42,12 +44,13 @@ public record LocalStackSettings(int apiPort, int persisterPort, int postgresPor
                 Path.of(env.getOrDefault("CHATSYNC_DATA_DIR", ".local-stack")),
                 args.contains("--fresh") || Boolean.parseBoolean(env.getOrDefault("CHATSYNC_FRESH", "false")),
                 env.getOrDefault("EVENTS_TOPIC", EventTopics.EVENTS),
-                intOf(env, "EVENTS_PARTITIONS", 6));
+                intOf(env, "EVENTS_PARTITIONS", 6),
+                Path.of(env.getOrDefault("CHATSYNC_DEMO_DIR", "clients/web/dist/demo")));
     }
 
-    /** Everything on free ports, in the given directory, from empty: what tests want. */
+    /** Everything on free ports, in the given directory, from empty, without the demo: what tests want. */
     public static LocalStackSettings forTests(Path dataDirectory) {
-        return new LocalStackSettings(0, 0, 0, dataDirectory, true, EventTopics.EVENTS, 3);
+        return new LocalStackSettings(0, 0, 0, dataDirectory, true, EventTopics.EVENTS, 3, dataDirectory.resolve("no-demo"));
     }
 
     private static int intOf(Map<String, String> env, String name, int fallback) {

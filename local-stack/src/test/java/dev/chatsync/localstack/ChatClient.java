@@ -15,7 +15,7 @@ import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** A chat front end as the tests see it: dev tokens, POST/GET/DELETE on /api/messages, JSON. */
+/** A chat front end as the tests see it: dev tokens, POST/GET/DELETE on /api/messages, the revisions, the changes feed, JSON. */
 final class ChatClient {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -52,12 +52,23 @@ final class ChatClient {
         return send(authorized(token, "/api/messages" + query).header("Chat-Sync-Token", syncToken).GET());
     }
 
+    /** A GET that sends back the ETag of the copy the client holds. */
+    Response revalidate(String token, String query, String etag) {
+        return send(authorized(token, "/api/messages" + query).header("If-None-Match", etag).GET());
+    }
+
     Response usage(String token) {
         return send(authorized(token, "/api/usage").GET());
     }
 
     Response changes(String token, String query) {
         return send(authorized(token, "/api/changes" + query).GET());
+    }
+
+    /** A message's other versions (GET /api/messages/revisions), newest first. */
+    Response revisions(String token, String conversationId, String messageId) {
+        return send(authorized(token, "/api/messages/revisions?conversationId=" + URLEncoder.encode(conversationId, StandardCharsets.UTF_8)
+                + "&messageId=" + URLEncoder.encode(messageId, StandardCharsets.UTF_8)).GET());
     }
 
     Response delete(String token, String conversationId) {
@@ -87,6 +98,11 @@ final class ChatClient {
 
     static Map<String, Object> message(String id, String role, String content) {
         return Map.of("id", id, "role", role, "content", content);
+    }
+
+    /** A message as a device that tracks revisions sends it: with the revision its copy was read at. */
+    static Map<String, Object> message(String id, String role, String content, int revision) {
+        return Map.of("id", id, "role", role, "content", content, "revision", revision);
     }
 
     record Response(int status, HttpHeaders headers, String body) {

@@ -27,13 +27,13 @@ class LocalStackRestartIT {
             assertThat(stack.awaitPersisted(Duration.ofSeconds(30))).isZero();
         }
 
-        LocalStackSettings again = new LocalStackSettings(0, 0, 0, data, false, first.topic(), first.partitions());
+        LocalStackSettings again = new LocalStackSettings(0, 0, 0, data, false, first.topic(), first.partitions(), first.demoDirectory());
         try (LocalStack stack = LocalStack.start(again)) {
             ChatClient client = new ChatClient(stack.apiUrl());
             assertThat(client.get(client.token("restart_user"), "?conversationId=kept").body()).contains("still here?");
         }
 
-        LocalStackSettings fresh = new LocalStackSettings(0, 0, 0, data, true, first.topic(), first.partitions());
+        LocalStackSettings fresh = new LocalStackSettings(0, 0, 0, data, true, first.topic(), first.partitions(), first.demoDirectory());
         try (LocalStack stack = LocalStack.start(fresh)) {
             ChatClient client = new ChatClient(stack.apiUrl());
             assertThat(client.get(client.token("restart_user"), "").body()).doesNotContain("kept");

@@ -50,10 +50,11 @@ public final class Tables {
         dump.put("conversations", rows(database, "SELECT user_id, conversation_id, persona_id, title, created_at, updated_at "
                 + "FROM conversations ORDER BY user_id, conversation_id"));
         dump.put("messages", rows(database, "SELECT c.user_id, c.conversation_id, m.message_id, m.role, m.content, m.parts, m.metadata, m.revision, "
-                + "m.created_at, m.updated_at FROM messages m JOIN conversations c ON c.id = m.conversation_pk ORDER BY c.user_id, c.conversation_id, m.seq"));
+                + "m.based_on, m.conflicts, m.created_at, m.updated_at FROM messages m JOIN conversations c ON c.id = m.conversation_pk "
+                + "ORDER BY c.user_id, c.conversation_id, m.seq"));
         dump.put("message_revisions", rows(database, "SELECT c.user_id, c.conversation_id, r.message_id, r.revision, r.role, r.content, r.parts, r.metadata, "
-                + "r.stored_at, r.replaced_at FROM message_revisions r JOIN conversations c ON c.id = r.conversation_pk ORDER BY 1, 2, 3, 4"));
-        dump.put("conversation_tombstones", rows(database, "SELECT user_id, conversation_id, deleted_at FROM conversation_tombstones ORDER BY 1, 2"));
+                + "r.conflict, r.based_on, r.stored_at, r.replaced_at FROM message_revisions r JOIN conversations c ON c.id = r.conversation_pk ORDER BY 1, 2, 3, 4"));
+        dump.put("conversation_tombstones", rows(database, "SELECT user_id, conversation_id, deleted_at, message_ids FROM conversation_tombstones ORDER BY 1, 2"));
         dump.put("kafka_offsets", rows(database, "SELECT topic, partition, next_offset FROM kafka_offsets ORDER BY topic, partition"));
         return dump;
     }

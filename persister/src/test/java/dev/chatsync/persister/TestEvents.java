@@ -50,6 +50,17 @@ public final class TestEvents {
                 .build());
     }
 
+    /**
+     * A message as a client that tracks revisions sends it: edited from {@code baseRevision}, the
+     * revision a read returned it with.
+     */
+    public static ConversationEvent edit(String userId, String conversationId, String messageId, MessageRole role, String content,
+                                         int baseRevision, long second) {
+        ConversationEvent event = message(userId, conversationId, messageId, role, content, second);
+        ((MessageUpserted) event.getPayload()).setBaseRevision(baseRevision);
+        return event;
+    }
+
     public static ConversationEvent conversation(String userId, String conversationId, String personaId, String title, long second) {
         return Envelopes.of(userId, conversationId, ACCEPTED_AT.plusSeconds(second), ConversationUpserted.newBuilder().setPersonaId(personaId).setTitle(title).build());
     }

@@ -2,6 +2,7 @@ package dev.chatsync.persister;
 
 import static dev.chatsync.persister.TestEvents.conversation;
 import static dev.chatsync.persister.TestEvents.deleted;
+import static dev.chatsync.persister.TestEvents.edit;
 import static dev.chatsync.persister.TestEvents.message;
 
 import java.util.ArrayList;
@@ -12,14 +13,16 @@ import dev.chatsync.schemas.event.MessageRole;
 
 /**
  * A realistic, deterministic event stream: conversations that grow, re-sync, get streaming replies
- * edited, are renamed, deleted and started again under the same id.
+ * edited, get messages edited on other devices (one concurrently on two, which keeps a conflict) that
+ * the stale re-syncs after them do not revert, are renamed, deleted, re-sent by a device that missed
+ * the delete, and started again under the same id by a new message.
  */
 public final class TestWorkload {
 
     private TestWorkload() {
     }
 
-    /** Roughly {@code users * conversations * 33} events. */
+    /** Roughly {@code users * conversations * 36} events. */
     public static List<ConversationEvent> events(String userPrefix, int users, int conversations) {
         List<ConversationEvent> events = new ArrayList<>();
         long second = 0;
@@ -28,6 +31,11 @@ public final class TestWorkload {
                 for (int c = 0; c < conversations; c++) {
                     String userId = userPrefix + u;
                     String conversationId = "conv-" + c;
+                    if (round == 1) {
+                        events.add(edit(userId, conversationId, "m1", MessageRole.assistant, "message 1, edited on a second device", 1, second++));
+                        events.add(edit(userId, conversationId, "m3", MessageRole.assistant, "message 3, edited on device A", 1, second++));
+                        events.add(edit(userId, conversationId, "m3", MessageRole.assistant, "message 3, edited on device B", 1, second++));
+                    }
                     for (int m = 0; m < 5 * (round + 1); m++) {
                         // each round re-syncs the earlier messages and adds five
                         MessageRole role = m % 2 == 0 ? MessageRole.user : MessageRole.assistant;
@@ -40,7 +48,8 @@ public final class TestWorkload {
                     }
                     if (round == 2 && c % 3 == 0) {
                         events.add(deleted(userId, conversationId, second++));
-                        events.add(message(userId, conversationId, "m0", MessageRole.user, "a fresh start", second++));
+                        events.add(message(userId, conversationId, "m1", MessageRole.assistant, "message 1 of " + conversationId, second++));
+                        events.add(message(userId, conversationId, "fresh-start", MessageRole.user, "a fresh start", second++));
                     }
                 }
             }

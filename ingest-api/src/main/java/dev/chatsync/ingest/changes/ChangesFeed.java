@@ -71,7 +71,7 @@ class ChangesFeed {
             SELECT h.horizon::text AS horizon, h.pruned_xid::text AS pruned,
                    p.kind, p.xid::text AS xid, p.pk, p.seq, p.deleted_id, p.deleted_at,
                    c.conversation_id, c.persona_id, c.title, c.created_at, c.updated_at,
-                   m.message_id, m.role, m.content, m.parts, m.metadata, m.revision,
+                   m.message_id, m.role, m.content, m.parts, m.metadata, m.revision, m.conflicts,
                    m.created_at AS message_created_at, m.updated_at AS message_updated_at
               FROM (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon, pruned_xid FROM feed_horizon) h
               LEFT JOIN page p ON true
@@ -160,7 +160,7 @@ class ChangesFeed {
         ChangedConversation conversation = new ChangedConversation(rs.getString("conversation_id"), rs.getString("persona_id"),
                 rs.getString("title"), instant(rs, "created_at"), instant(rs, "updated_at"), List.of());
         MessageView message = !kind.equals("m") ? null : new MessageView(rs.getString("message_id"), rs.getString("role"),
-                rs.getString("content"), rs.getString("parts"), rs.getString("metadata"), rs.getInt("revision"),
+                rs.getString("content"), rs.getString("parts"), rs.getString("metadata"), rs.getInt("revision"), rs.getInt("conflicts"),
                 instant(rs, "message_created_at"), instant(rs, "message_updated_at"));
         return new Row(horizon, pruned, kind, key, conversation, message, null);
     }

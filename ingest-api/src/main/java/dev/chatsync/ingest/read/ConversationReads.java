@@ -77,21 +77,22 @@ class ConversationReads {
     // seq is the order the persister stored them in, which is the order clients sent them; keyset
     // paging on it stays cheap however deep the page (messages_in_order index).
     private static final String MESSAGES_PAGE = """
-            SELECT message_id, role, content, parts, metadata, revision, seq, created_at, updated_at
+            SELECT message_id, role, content, parts, metadata, revision, conflicts, seq, created_at, updated_at
               FROM messages
              WHERE conversation_pk = :conversationPk AND seq > :after
              ORDER BY seq
              LIMIT :limit
             """;
 
-    // One row per earlier version, or one row of nulls beside the message when it has none yet; no
-    // row at all when there is no such message.
+    // One row per kept version, or one row of nulls beside the message when it has none yet; no row
+    // at all when there is no such message. A conflict kept beside the current version may carry a
+    // higher number than the current one: the persister numbers versions in arrival order.
     private static final String REVISIONS_PAGE = """
             SELECT m.revision AS current_revision,
-                   r.revision, r.role, r.content, r.parts, r.metadata, r.stored_at, r.replaced_at
+                   r.revision, r.role, r.content, r.parts, r.metadata, r.conflict, r.based_on, r.stored_at, r.replaced_at
               FROM messages m
               LEFT JOIN LATERAL (
-                   SELECT revision, role, content, parts, metadata, stored_at, replaced_at
+                   SELECT revision, role, content, parts, metadata, conflict, based_on, stored_at, replaced_at
                      FROM message_revisions
                     WHERE conversation_pk = m.conversation_pk AND message_id = m.message_id AND revision < :before
                     ORDER BY revision DESC
@@ -139,18 +140,19 @@ class ConversationReads {
         return jdbc.sql(MESSAGES_PAGE).param("conversationPk", conversationPk).param("after", afterSeq).param("limit", limit)
                 .query((rs, row) -> new StoredMessage(
                         rs.getString("message_id"), rs.getString("role"), rs.getString("content"),
-                        rs.getString("parts"), rs.getString("metadata"), rs.getInt("revision"),
+                        rs.getString("parts"), rs.getString("metadata"), rs.getInt("revision"), rs.getInt("conflicts"),
                         rs.getLong("seq"), instant(rs, "created_at"), instant(rs, "updated_at")))
                 .list();
     }
 
-    /** Up to {@code limit} earlier versions below revision {@code before}, newest first; empty when there is no such message. */
+    /** Up to {@code limit} kept versions below revision {@code before}, newest first; empty when there is no such message. */
     Optional<Revisions> revisions(long conversationPk, String messageId, int before, int limit) {
         List<RevisionRow> rows = jdbc.sql(REVISIONS_PAGE).param("conversationPk", conversationPk).param("messageId", messageId)
                 .param("before", before).param("limit", limit)
                 .query((rs, row) -> new RevisionRow(rs.getInt("current_revision"), rs.getObject("revision") == null ? null
                         : new StoredRevision(rs.getInt("revision"), rs.getString("role"), rs.getString("content"),
-                                rs.getString("parts"), rs.getString("metadata"), instant(rs, "stored_at"), instant(rs, "replaced_at"))))
+                                rs.getString("parts"), rs.getString("metadata"), rs.getBoolean("conflict"),
+                                rs.getObject("based_on", Integer.class), instant(rs, "stored_at"), instant(rs, "replaced_at"))))
                 .list();
         if (rows.isEmpty()) {
             return Optional.empty();
@@ -183,14 +185,19 @@ class ConversationReads {
     record Lookup(StoredConversation conversation, ChangeStamp stamp) {
     }
 
-    record StoredMessage(String id, String role, String content, String parts, String metadata, int revision, long seq,
-            Instant createdAt, Instant updatedAt) {
+    record StoredMessage(String id, String role, String content, String parts, String metadata, int revision, int conflicts,
+            long seq, Instant createdAt, Instant updatedAt) {
     }
 
-    record StoredRevision(int revision, String role, String content, String parts, String metadata, Instant storedAt, Instant replacedAt) {
+    /**
+     * @param conflict whether this version was kept as a conflict (a stale edit, or the loser of two edits of one revision)
+     * @param basedOn  the revision it was edited from, null when its writer sent none
+     */
+    record StoredRevision(int revision, String role, String content, String parts, String metadata, boolean conflict, Integer basedOn,
+            Instant storedAt, Instant replacedAt) {
     }
 
-    /** The message's current revision number and a page of its earlier versions. */
+    /** The message's current revision number and a page of the other versions it keeps. */
     record Revisions(int currentRevision, List<StoredRevision> earlier) {
     }
 

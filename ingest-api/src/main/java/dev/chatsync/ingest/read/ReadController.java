@@ -138,7 +138,8 @@ class ReadController {
     }
 
     private static MessageView view(StoredMessage m) {
-        return new MessageView(m.id(), m.role(), m.content(), m.parts(), m.metadata(), m.revision(), m.createdAt(), m.updatedAt());
+        return new MessageView(m.id(), m.role(), m.content(), m.parts(), m.metadata(), m.revision(), m.conflicts(), m.createdAt(),
+                m.updatedAt());
     }
 
     private static void add(List<FieldViolation> violations, FieldViolation violation) {

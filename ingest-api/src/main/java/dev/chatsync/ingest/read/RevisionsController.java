@@ -28,12 +28,15 @@ import dev.chatsync.ingest.read.ConversationReads.Revisions;
 import dev.chatsync.ingest.read.ConversationReads.StoredRevision;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import reactor.core.publisher.Mono;
 
 /**
- * A message's edit history: the versions the persister replaced (message_revisions), newest first.
- * Tagged by the conversation's stamp, which moves whenever one of its messages changes.
+ * A message's edit history: the versions the persister keeps besides the current one
+ * (message_revisions), newest first: those a change replaced, and those kept as conflicts. Tagged by
+ * the conversation's stamp, which moves whenever one of its messages changes or keeps a conflict.
  */
 @RestController
 class RevisionsController {
@@ -52,10 +55,16 @@ class RevisionsController {
         this.properties = properties;
     }
 
-    @Operation(summary = "A message's earlier versions, newest first",
-            description = "The versions a re-sync replaced (content, parts, metadata, role, revision number, when each was stored and replaced), "
-                    + "in pages of `limit`; pass `nextCursor` back as `cursor` for older ones. `revision` is the current version's number. "
-                    + "404 when the caller has no such conversation or it has no such message.")
+    @Operation(summary = "A message's other versions, newest first",
+            description = "The versions a change replaced, and those kept as conflicts (`conflict: true`: an edit made from an older revision "
+                    + "than the one stored, or the loser of two edits of the same revision), each with its content, parts, metadata, role, "
+                    + "revision number, the revision it was edited from (`basedOn`, when its writer sent one) and when it was stored and replaced, "
+                    + "in pages of `limit`; pass `nextCursor` back as `cursor` for older ones. `revision` is the current version's number; "
+                    + "a conflict may carry a higher one, numbers go to versions in the order they arrived. "
+                    + "404 when the caller has no such conversation or it has no such message.",
+            // the method answers Object (a page, or a 304 without one), so the page's shape is named here
+            responses = @ApiResponse(responseCode = "200", description = "A page of the message's other versions",
+                    content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = RevisionPage.class))))
     @GetMapping(path = "/api/messages/revisions", produces = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<Object>> revisions(@AuthenticationPrincipal Jwt caller,
             @Parameter(description = "A conversation id of the caller") @RequestParam(required = false) String conversationId,
@@ -111,10 +120,16 @@ class RevisionsController {
             @JsonInclude(JsonInclude.Include.NON_NULL) @JsonRawValue String parts,
             @Schema(type = "object", description = "That version's metadata; absent when it had none")
             @JsonInclude(JsonInclude.Include.NON_NULL) @JsonRawValue String metadata,
+            @Schema(description = "Whether this version was kept as a conflict: edited from an older revision than the one stored, "
+                    + "or the loser of two edits of the same revision")
+            boolean conflict,
+            @Schema(description = "The revision this version was edited from; absent when its writer sent none", nullable = true)
+            @JsonInclude(JsonInclude.Include.NON_NULL) Integer basedOn,
             Instant storedAt,
             Instant replacedAt) {
         static RevisionView of(StoredRevision r) {
-            return new RevisionView(r.revision(), r.role(), r.content(), r.parts(), r.metadata(), r.storedAt(), r.replacedAt());
+            return new RevisionView(r.revision(), r.role(), r.content(), r.parts(), r.metadata(), r.conflict(), r.basedOn(), r.storedAt(),
+                    r.replacedAt());
         }
     }
 }

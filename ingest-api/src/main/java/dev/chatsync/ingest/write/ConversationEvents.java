@@ -28,6 +28,7 @@ final class ConversationEvents {
                 .setCreatedAt(message.createdAt())
                 .setParts(message.parts())
                 .setMetadata(message.metadata())
+                .setBaseRevision(message.baseRevision())
                 .build());
     }
 
@@ -68,6 +69,7 @@ final class ConversationEvents {
         // persister, comparing jsonb by value, stores nothing new
         field(sha256, message.parts());
         field(sha256, message.metadata());
+        field(sha256, message.baseRevision() == null ? null : Integer.toString(message.baseRevision()));
         // digest() also resets it for the thread's next message
         return ByteBuffer.wrap(sha256.digest()).getLong();
     }

@@ -155,8 +155,10 @@ final class SyncRequestParser {
                 content = derivedContent(json.text(), path + ".parts", violations);
             }
             Instant createdAt = createdAt(element.get("createdAt"), path + ".createdAt", violations);
-            if (id != null && role != null && content != null && json != null) {
-                messages.add(new SyncRequest.Message(id, role, content, createdAt, json.parts(), json.metadata()));
+            JsonNode revisionNode = element.get("revision");
+            Integer revision = revision(revisionNode, path + ".revision", violations);
+            if (id != null && role != null && content != null && json != null && (revision != null || absent(revisionNode))) {
+                messages.add(new SyncRequest.Message(id, role, content, createdAt, json.parts(), json.metadata(), revision));
             }
         }
         return messages;
@@ -257,6 +259,26 @@ final class SyncRequestParser {
         }
         violations.add(new FieldViolation(path, "type", "must be an ISO-8601 string or epoch milliseconds"));
         return null;
+    }
+
+    /**
+     * The revision the client edited the message from, as reads return it: a JSON integer, positive
+     * and within the stored revision numbers. "1" or 1.0 is refused rather than read as 1: reads never
+     * return those, so a client sending them has a bug it should hear about.
+     */
+    private static Integer revision(JsonNode node, String path, List<FieldViolation> violations) {
+        if (absent(node)) {
+            return null;
+        }
+        if (!node.isIntegralNumber()) {
+            violations.add(new FieldViolation(path, "type", "must be an integer: the revision a read returned"));
+            return null;
+        }
+        if (!node.canConvertToInt() || node.intValue() < 1) {
+            violations.add(new FieldViolation(path, "range", "must be 1 to " + Integer.MAX_VALUE));
+            return null;
+        }
+        return node.intValue();
     }
 
     private static boolean storable(String path, String text, List<FieldViolation> violations) {

@@ -51,6 +51,11 @@ import reactor.netty.Connection;
 @RequestMapping("/api/messages")
 class WriteController {
 
+    private static final String REVISION = "The revision of the message this copy was edited from, as a read returned it; "
+            + "leave it out for a new message or when the client does not track revisions. A copy based on an older revision than "
+            + "the stored one never silently replaces it: it is kept as a conflict (reads count them), and of two edits of the same "
+            + "revision the current one is decided by their content alone, whatever order they arrive in.";
+
     private static final String SYNC_TOKEN = "Opaque. Pass it to a GET as the syncToken query parameter or the Chat-Sync-Token header: "
             + "the read then waits (bounded) until this write is stored, and answers Chat-Sync-Consistent: true, or false when the bound passed first.";
 
@@ -219,7 +224,8 @@ class WriteController {
             String content,
             @Schema(description = "ISO-8601 instant or epoch milliseconds", nullable = true) String createdAt,
             @Schema(nullable = true) List<PartBody> parts,
-            @Schema(nullable = true, additionalProperties = Schema.AdditionalPropertiesValue.TRUE) Map<String, Object> metadata) {
+            @Schema(nullable = true, additionalProperties = Schema.AdditionalPropertiesValue.TRUE) Map<String, Object> metadata,
+            @Schema(description = REVISION, nullable = true, minimum = "1", maximum = "2147483647") Integer revision) {
     }
 
     @Schema(description = "A part of a Vercel AI SDK UIMessage (text, reasoning, tool call, file, source...): "

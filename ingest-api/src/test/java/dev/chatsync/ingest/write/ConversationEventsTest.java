@@ -11,7 +11,7 @@ import dev.chatsync.schemas.event.MessageRole;
 
 class ConversationEventsTest {
 
-    private static final SyncRequest.Message MESSAGE = new SyncRequest.Message("m1", MessageRole.assistant, "partial", null, null, null);
+    private static final SyncRequest.Message MESSAGE = new SyncRequest.Message("m1", MessageRole.assistant, "partial", null, null, null, null);
 
     @Test
     void fingerprintChangesWithEverythingTheEventCarries() {
@@ -22,9 +22,9 @@ class ConversationEventsTest {
         assertThat(ConversationEvents.fingerprint(new SyncRequest("c", "q", "t", List.of()), MESSAGE)).isNotEqualTo(base);
         assertThat(ConversationEvents.fingerprint(new SyncRequest("c", "p", null, List.of()), MESSAGE)).isNotEqualTo(base);
         assertThat(ConversationEvents.fingerprint(new SyncRequest("c", "p", "", List.of()), MESSAGE)).isNotEqualTo(base);
-        assertThat(ConversationEvents.fingerprint(request, new SyncRequest.Message("m1", MessageRole.user, "partial", null, null, null))).isNotEqualTo(base);
-        assertThat(ConversationEvents.fingerprint(request, new SyncRequest.Message("m1", MessageRole.assistant, "partial answer", null, null, null))).isNotEqualTo(base);
-        assertThat(ConversationEvents.fingerprint(request, new SyncRequest.Message("m1", MessageRole.assistant, "partial", Instant.EPOCH, null, null))).isNotEqualTo(base);
+        assertThat(ConversationEvents.fingerprint(request, new SyncRequest.Message("m1", MessageRole.user, "partial", null, null, null, null))).isNotEqualTo(base);
+        assertThat(ConversationEvents.fingerprint(request, new SyncRequest.Message("m1", MessageRole.assistant, "partial answer", null, null, null, null))).isNotEqualTo(base);
+        assertThat(ConversationEvents.fingerprint(request, new SyncRequest.Message("m1", MessageRole.assistant, "partial", Instant.EPOCH, null, null, null))).isNotEqualTo(base);
     }
 
     @Test
@@ -39,6 +39,27 @@ class ConversationEventsTest {
         assertThat(ConversationEvents.fingerprint(request, withJson("[{\"type\":\"text\",\"text\":\"partial!\"}]", null))).isNotEqualTo(withParts);
         // the same text in the other field is another message
         assertThat(ConversationEvents.fingerprint(request, withJson(null, "[{\"type\":\"text\",\"text\":\"partial\"}]"))).isNotEqualTo(withParts);
+    }
+
+    @Test
+    void fingerprintCoversTheBaseRevision() {
+        SyncRequest request = new SyncRequest("c", "p", "t", List.of(MESSAGE));
+        long base = ConversationEvents.fingerprint(request, MESSAGE);
+        long fromOne = ConversationEvents.fingerprint(request, fromRevision(1));
+
+        assertThat(fromOne).isNotEqualTo(base);
+        assertThat(ConversationEvents.fingerprint(request, fromRevision(2))).isNotEqualTo(fromOne).isNotEqualTo(base);
+        assertThat(ConversationEvents.fingerprint(request, fromRevision(1))).isEqualTo(fromOne);
+    }
+
+    @Test
+    void messageUpsertedCarriesTheRevisionTheClientEditedFrom() {
+        var edited = (dev.chatsync.schemas.event.MessageUpserted) ConversationEvents.messageUpserted("user_1",
+                new SyncRequest("c", "p", null, List.of(fromRevision(3))), fromRevision(3), Instant.ofEpochMilli(42)).getPayload();
+        assertThat(edited.getBaseRevision()).isEqualTo(3);
+        var plain = (dev.chatsync.schemas.event.MessageUpserted) ConversationEvents.messageUpserted("user_1",
+                new SyncRequest("c", "p", null, List.of(MESSAGE)), MESSAGE, Instant.ofEpochMilli(42)).getPayload();
+        assertThat(plain.getBaseRevision()).isNull();
     }
 
     @Test
@@ -75,7 +96,11 @@ class ConversationEventsTest {
         assertThat(payload.getMessageId()).isEqualTo("m1");
     }
 
+    private static SyncRequest.Message fromRevision(int revision) {
+        return new SyncRequest.Message("m1", MessageRole.assistant, "partial", null, null, null, revision);
+    }
+
     private static SyncRequest.Message withJson(String parts, String metadata) {
-        return new SyncRequest.Message("m1", MessageRole.assistant, "partial", null, parts, metadata);
+        return new SyncRequest.Message("m1", MessageRole.assistant, "partial", null, parts, metadata, null);
     }
 }

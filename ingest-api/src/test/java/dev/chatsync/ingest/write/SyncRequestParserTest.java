@@ -35,8 +35,8 @@ class SyncRequestParserTest {
         assertThat(request.personaId()).isEqualTo("hitesh");
         assertThat(request.title()).isEqualTo("Hi");
         assertThat(request.messages()).containsExactly(
-                new SyncRequest.Message("m1", MessageRole.user, "héllo", Instant.parse("2026-01-31T12:00:00Z"), null, null),
-                new SyncRequest.Message("m2", MessageRole.assistant, "hey", Instant.ofEpochMilli(1700000000000L), null, null));
+                new SyncRequest.Message("m1", MessageRole.user, "héllo", Instant.parse("2026-01-31T12:00:00Z"), null, null, null),
+                new SyncRequest.Message("m2", MessageRole.assistant, "hey", Instant.ofEpochMilli(1700000000000L), null, null, null));
     }
 
     @Test
@@ -76,6 +76,35 @@ class SyncRequestParserTest {
                   {"id":"m1","role":"user","content":"x","createdAt":"soon"}]}"""))
                 .extracting(FieldViolation::field)
                 .containsExactly("messages[0].role", "messages[0].content", "messages[1].id", "messages[1].createdAt");
+    }
+
+    @Test
+    void aMessageMayCarryTheRevisionItWasEditedFrom() {
+        assertThat(only(parser, "{\"id\":\"m\",\"role\":\"user\",\"content\":\"x\",\"revision\":3}").baseRevision()).isEqualTo(3);
+        assertThat(only(parser, "{\"id\":\"m\",\"role\":\"user\",\"content\":\"x\",\"revision\":2147483647}").baseRevision())
+                .isEqualTo(Integer.MAX_VALUE);
+        assertThat(only(parser, "{\"id\":\"m\",\"role\":\"user\",\"content\":\"x\",\"revision\":null}").baseRevision()).isNull();
+        assertThat(only(parser, "{\"id\":\"m\",\"role\":\"user\",\"content\":\"x\"}").baseRevision()).isNull();
+    }
+
+    @Test
+    void aRevisionIsAPositiveIntegerAndNothingElse() {
+        for (String revision : List.of("0", "-1", "2147483648", "99999999999999999999999")) {
+            assertThat(violations("{\"conversationId\":\"c\",\"personaId\":\"p\",\"messages\":[{\"id\":\"m\",\"role\":\"user\",\"content\":\"x\","
+                    + "\"revision\":" + revision + "}]}"))
+                    .as("revision %s", revision)
+                    .extracting(FieldViolation::field, FieldViolation::rule).containsExactly(tuple("messages[0].revision", "range"));
+        }
+        for (String revision : List.of("\"1\"", "1.0", "1.5", "true", "[1]", "{}")) {
+            assertThat(violations("{\"conversationId\":\"c\",\"personaId\":\"p\",\"messages\":[{\"id\":\"m\",\"role\":\"user\",\"content\":\"x\","
+                    + "\"revision\":" + revision + "}]}"))
+                    .as("revision %s", revision)
+                    .extracting(FieldViolation::field, FieldViolation::rule).containsExactly(tuple("messages[0].revision", "type"));
+        }
+        // reported beside the message's other broken rules
+        assertThat(violations("{\"conversationId\":\"c\",\"personaId\":\"p\",\"messages\":[{\"id\":\"m\",\"role\":\"robot\",\"content\":\"x\","
+                + "\"revision\":0}]}"))
+                .extracting(FieldViolation::field).containsExactly("messages[0].role", "messages[0].revision");
     }
 
     @Test

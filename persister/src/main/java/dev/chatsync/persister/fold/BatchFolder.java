@@ -23,7 +23,9 @@ import dev.chatsync.schemas.event.MessageUpserted;
  * database as applying the events one by one: per conversation the last metadata wins, per message
  * every distinct version (role, content, parts, metadata) is kept in order (consecutive identical
  * re-syncs collapse), and a delete splits the conversation's events into generations so that messages
- * after it start afresh.
+ * after it start afresh. One approximation: a conversation that a new message creates again after a
+ * delete takes the persona and title of all of its generation's events here, also of re-sent messages
+ * the delete had removed (which are not stored); its created_at is still the new message's.
  */
 public final class BatchFolder {
 
@@ -135,6 +137,9 @@ public final class BatchFolder {
             String role = message.getRole().name();
             // Equal JSON text is the same version; texts that differ only in key order or spacing are
             // kept as two versions here and found equal by the database (jsonb compares by value).
+            // A repeat with another base collapses too: whatever became of the first copy (current,
+            // kept as a conflict, or not stored after a delete), the database would do nothing with
+            // the second.
             if (!versions.isEmpty()) {
                 MessageVersion last = versions.get(versions.size() - 1);
                 if (last.role().equals(role) && last.content().equals(message.getContent())
@@ -144,7 +149,7 @@ public final class BatchFolder {
             }
             Instant createdAt = message.getCreatedAt() != null ? message.getCreatedAt() : acceptedAt;
             versions.add(new MessageVersion(key, message.getMessageId(), role, message.getContent(),
-                    message.getParts(), message.getMetadata(), createdAt, acceptedAt));
+                    message.getParts(), message.getMetadata(), message.getBaseRevision(), createdAt, acceptedAt));
         }
     }
 }

@@ -26,6 +26,11 @@ public record FoldedBatch(SortedSet<String> userIds, List<Generation> generation
      */
     public record Generation(List<ConversationDelete> deletes, List<ConversationChange> conversations,
                              List<List<MessageVersion>> messageRounds) {
+
+        /** Every message of this generation once, in its first version here: round 0. */
+        public List<MessageVersion> arrivals() {
+            return messageRounds.isEmpty() ? List.of() : messageRounds.get(0);
+        }
     }
 
     /** @param deletedAt acceptedAt of the delete: its tombstone's time */
@@ -43,10 +48,11 @@ public record FoldedBatch(SortedSet<String> userIds, List<Generation> generation
     /**
      * @param parts      JSON text of the message's parts, null when the client sent none
      * @param metadata   JSON text of the message's metadata, null when the client sent none
+     * @param baseRevision the revision the client edited this version from, null when it sent none
      * @param createdAt  the client's createdAt, else acceptedAt; used only when the message is new
      * @param acceptedAt when this version was accepted: its updated_at, and the day it counts against
      */
     public record MessageVersion(ConversationKey conversation, String messageId, String role, String content,
-                                 String parts, String metadata, Instant createdAt, Instant acceptedAt) {
+                                 String parts, String metadata, Integer baseRevision, Instant createdAt, Instant acceptedAt) {
     }
 }

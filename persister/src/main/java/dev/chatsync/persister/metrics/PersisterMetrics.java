@@ -22,7 +22,9 @@ public class PersisterMetrics {
     private final DistributionSummary batchSize;
     private final Counter inserted;
     private final Counter updated;
+    private final Counter keptAsConflict;
     private final Counter unchanged;
+    private final Counter skippedDeleted;
     private final Counter deleted;
     private final Counter deadLettered;
     private final Counter alreadyApplied;
@@ -36,7 +38,9 @@ public class PersisterMetrics {
                 .publishPercentiles(0.5, 0.99).register(registry);
         inserted = records(registry, "inserted");
         updated = records(registry, "updated");
+        keptAsConflict = records(registry, "kept-as-conflict");
         unchanged = records(registry, "unchanged");
+        skippedDeleted = records(registry, "skipped-deleted");
         deleted = records(registry, "deleted");
         deadLettered = records(registry, "dead-lettered");
         alreadyApplied = records(registry, "skipped-already-applied");
@@ -57,7 +61,9 @@ public class PersisterMetrics {
         batchSize.record(records);
         inserted.increment(result.inserted());
         updated.increment(result.updated());
+        keptAsConflict.increment(result.keptAsConflict());
         unchanged.increment(result.unchanged());
+        skippedDeleted.increment(result.skippedDeleted());
         deleted.increment(result.deleted());
         deadLettered.increment(result.deadLettered());
         alreadyApplied.increment(result.alreadyApplied());

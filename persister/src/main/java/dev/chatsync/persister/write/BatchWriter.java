@@ -24,7 +24,6 @@ import dev.chatsync.persister.fold.FoldedBatch;
 import dev.chatsync.persister.fold.FoldedBatch.Generation;
 import dev.chatsync.persister.fold.FoldedBatch.MessageVersion;
 import dev.chatsync.persister.topics.TopicIds;
-import dev.chatsync.persister.write.MessageUpserts.WriteKind;
 import dev.chatsync.persister.write.MessageUpserts.Written;
 import dev.chatsync.persister.write.RateLimitCounts.UserDay;
 import dev.chatsync.schemas.ConversationKey;
@@ -54,7 +53,7 @@ public class BatchWriter {
      */
     public BatchResult write(List<Decoded> batch) {
         if (batch.isEmpty()) {
-            return new BatchResult(0, 0, 0, 0, 0, 0);
+            return new BatchResult(0, 0, 0, 0, 0, 0, 0, 0);
         }
         String topic = batch.get(0).record().topic();
         UUID topicId;
@@ -145,18 +144,21 @@ public class BatchWriter {
         UserUpserts.upsert(connection, folded.userIds());
         for (Generation generation : folded.generations()) {
             tally.deleted += ConversationDeletes.delete(connection, generation.deletes());
-            Map<ConversationKey, Long> conversationIds = ConversationUpserts.upsert(connection, generation.conversations());
+            Map<ConversationKey, Long> conversationIds = ConversationUpserts.upsert(connection, generation.conversations(), generation.arrivals());
             for (List<MessageVersion> round : generation.messageRounds()) {
                 List<Written> written = MessageUpserts.upsert(connection, round, conversationIds);
                 for (Written w : written) {
-                    if (w.kind() == WriteKind.UPDATED) {
-                        tally.updated++;
-                        continue;
-                    }
-                    tally.inserted++;
-                    if ("user".equals(w.message().role())) {
-                        UserDay day = new UserDay(w.message().conversation().userId(), w.message().acceptedAt().atOffset(ZoneOffset.UTC).toLocalDate());
-                        newUserMessages.merge(day, 1, Integer::sum);
+                    switch (w.kind()) {
+                        case UPDATED -> tally.updated++;
+                        case KEPT_AS_CONFLICT -> tally.keptAsConflict++;
+                        case SKIPPED_DELETED -> tally.skippedDeleted++;
+                        case INSERTED -> {
+                            tally.inserted++;
+                            if ("user".equals(w.message().role())) {
+                                UserDay day = new UserDay(w.message().conversation().userId(), w.message().acceptedAt().atOffset(ZoneOffset.UTC).toLocalDate());
+                                newUserMessages.merge(day, 1, Integer::sum);
+                            }
+                        }
                     }
                 }
                 tally.unchanged += round.size() - written.size();
@@ -179,7 +181,9 @@ public class BatchWriter {
     private static final class BatchTally {
         private int inserted;
         private int updated;
+        private int keptAsConflict;
         private int unchanged;
+        private int skippedDeleted;
         private int deleted;
         private int alreadyApplied;
         private final List<Decoded.DeadLetter> deadLetters = new ArrayList<>();
@@ -187,13 +191,15 @@ public class BatchWriter {
         void add(BatchTally other) {
             inserted += other.inserted;
             updated += other.updated;
+            keptAsConflict += other.keptAsConflict;
             unchanged += other.unchanged;
+            skippedDeleted += other.skippedDeleted;
             deleted += other.deleted;
             deadLetters.addAll(other.deadLetters);
         }
 
         BatchResult result() {
-            return new BatchResult(inserted, updated, unchanged, deleted, deadLetters.size(), alreadyApplied);
+            return new BatchResult(inserted, updated, keptAsConflict, unchanged, skippedDeleted, deleted, deadLetters.size(), alreadyApplied);
         }
     }
 }

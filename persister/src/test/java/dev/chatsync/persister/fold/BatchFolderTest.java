@@ -6,6 +6,7 @@ import static dev.chatsync.persister.TestEvents.message;
 import static dev.chatsync.schemas.event.MessageRole.assistant;
 import static dev.chatsync.schemas.event.MessageRole.user;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import java.util.List;
 
@@ -68,6 +69,22 @@ class BatchFolderTest {
                 TestEvents.ACCEPTED_AT.plusSeconds(4), TestEvents.ACCEPTED_AT.plusSeconds(6));
         assertThat(rounds.get(2).get(0).metadata()).isEqualTo("{\"model\":\"m\"}");
         assertThat(rounds.get(3).get(0).parts()).isNull();
+    }
+
+    @Test
+    void aVersionCarriesItsBaseRevisionAndARepeatWithAnotherBaseCollapses() {
+        FoldedBatch folded = BatchFolder.fold(List.of(
+                TestEvents.edit("u1", "c1", "m1", user, "edited", 3, 1),
+                message("u1", "c1", "m1", user, "edited", 2),
+                TestEvents.edit("u1", "c1", "m1", user, "edited again", 4, 3),
+                message("u1", "c1", "m2", user, "plain", 4)));
+
+        List<List<MessageVersion>> rounds = folded.generations().get(0).messageRounds();
+        assertThat(rounds).hasSize(2);
+        assertThat(rounds.get(0)).extracting(MessageVersion::messageId, MessageVersion::baseRevision)
+                .containsExactly(tuple("m1", 3), tuple("m2", null));
+        assertThat(rounds.get(1)).extracting(MessageVersion::content, MessageVersion::baseRevision).containsExactly(tuple("edited again", 4));
+        assertThat(folded.generations().get(0).arrivals()).isEqualTo(rounds.get(0));
     }
 
     @Test

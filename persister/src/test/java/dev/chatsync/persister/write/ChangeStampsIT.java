@@ -147,8 +147,8 @@ class ChangeStampsIT {
         String firstDelete = lastBatchXid();
         assertThat(tombstonesOf("u-redelete")).singleElement().asString().endsWith("|2026-11-24T10:15:32.123000|" + firstDelete);
 
-        // re-created: the tombstone stays, older than the new conversation's stamp
-        writer.write(batches.of(message("u-redelete", "c1", "m1", user, "second life", 3)));
+        // re-created by a new message: the tombstone stays, older than the new conversation's stamp
+        writer.write(batches.of(message("u-redelete", "c1", "m2", user, "second life", 3)));
         String recreated = lastBatchXid();
         long secondPk = Tables.number(database, "SELECT id FROM conversations WHERE user_id = 'u-redelete'");
         assertThat(tombstonesOf("u-redelete")).singleElement().asString().endsWith("|" + firstDelete);
@@ -158,7 +158,7 @@ class ChangeStampsIT {
         // deleted, created and deleted again in one batch: the last delete's row and time
         writer.write(batches.of(
                 deleted("u-redelete", "c1", 5),
-                message("u-redelete", "c1", "m1", user, "third life", 6),
+                message("u-redelete", "c1", "m3", user, "third life", 6),
                 deleted("u-redelete", "c1", 7)));
         String lastDelete = lastBatchXid();
 

@@ -145,6 +145,25 @@ class MigrationsIT {
         assertThat(count("conversation_tombstones")).isZero();
     }
 
+    @Test
+    void theColumnsForSeveralDevicesStartWithNoBaseNoConflictAndNoDeletedMessages() throws SQLException {
+        long c = conversation("user_alice", "c1");
+        message(c, "m1", "hi");
+        revision(c, "m1", "h");
+        execute("""
+                INSERT INTO conversation_tombstones (user_id, conversation_id, conversation_pk, deleted_at, change_xid)
+                VALUES ('user_alice', 'gone', 0, now(), pg_current_xact_id())""");
+
+        // rows written before the persister knew bases: plain writes, no conflicts
+        assertThat(strings("SELECT coalesce(based_on::text, 'null') || '|' || conflicts FROM messages")).containsExactly("null|0");
+        assertThat(strings("SELECT coalesce(based_on::text, 'null') || '|' || conflict FROM message_revisions")).containsExactly("null|false");
+        assertThat(strings("SELECT message_ids::text FROM conversation_tombstones")).containsExactly("{}");
+
+        execute("UPDATE conversation_tombstones SET message_ids = message_ids || ARRAY['m1', 'm2']");
+
+        assertThat(strings("SELECT 'm2' = ANY (message_ids) AND NOT 'm3' = ANY (message_ids) FROM conversation_tombstones")).containsExactly("t");
+    }
+
     private static long conversation(String userId, String conversationId) throws SQLException {
         execute("INSERT INTO users (id) VALUES ('" + userId + "') ON CONFLICT DO NOTHING");
         try (Connection connection = database.connect();
