@@ -8,6 +8,8 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.net.http.HttpResponse;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,10 +74,42 @@ public final class ApiProcess implements AutoCloseable {
         return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
     }
 
+    /**
+     * CPU the API's JIT compiler threads have used so far, as Linux counts it per thread (zero
+     * elsewhere): on 2 cores they work through their queue for minutes, beside the requests measured.
+     */
+    public Duration compilerCpu() {
+        long ticks = 0;
+        try (DirectoryStream<Path> threads = Files.newDirectoryStream(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+            for (Path thread : threads) {
+                String stat;
+                try {
+                    stat = Files.readString(thread.resolve("stat"));
+                } catch (IOException ended) {
+                    continue;
+                }
+                // "tid (name) state ...": the name may hold spaces; utime and stime are the 14th and 15th fields
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                if (name.contains("CompilerThre")) {
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                }
+            }
+        } catch (IOException notLinux) {
+            return Duration.ZERO;
+        }
+        // /proc counts in USER_HZ, 100 a second on Linux whatever the kernel's own tick
+        return Duration.ofMillis(ticks * 10);
+    }
+
     /** The API's own Prometheus samples, by series ({@code name{labels}}), from its unauthenticated scrape. */
     public Map<String, Double> metrics() {
-        String text = get("/actuator/prometheus").body();
-        Matcher samples = SAMPLE.matcher(text);
+        return samples(get("/actuator/prometheus").body());
+    }
+
+    /** The samples of a Prometheus scrape by series, the API's or another service's. */
+    public static Map<String, Double> samples(String scrape) {
+        Matcher samples = SAMPLE.matcher(scrape);
         Map<String, Double> values = new HashMap<>();
         while (samples.find()) {
             values.put(samples.group(1), Double.parseDouble(samples.group(2)));

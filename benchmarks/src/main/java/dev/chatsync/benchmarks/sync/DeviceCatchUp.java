@@ -97,8 +97,8 @@ final class DeviceCatchUp {
             Map<String, String> heldTags = Map.copyOf(etags);
             awaitReadable(change());
             for (int step = 0; step < 3; step++) {
+                ApiCpu cpuBefore = pipeline.apiCpu();
                 long started = System.nanoTime();
-                long cpuBefore = pipeline.apiCpu().toNanos();
                 switch ((round + step) % 3) {
                     case 0 -> {
                         Feed caughtUp = catchUp(cursor);
@@ -146,18 +146,18 @@ final class DeviceCatchUp {
     private final class Way {
         final Timings timings = new Timings();
         long bytes;
-        long cpuNanos;
+        ApiCpu cpu = ApiCpu.NONE;
 
-        void record(long startedNanos, long cpuBeforeNanos, long received) {
+        void record(long startedNanos, ApiCpu cpuBefore, long received) {
             timings.record(System.nanoTime() - startedNanos);
-            cpuNanos += pipeline.apiCpu().toNanos() - cpuBeforeNanos;
+            cpu = cpu.plus(pipeline.apiCpu().since(cpuBefore));
             bytes += received;
         }
 
         @Override
         public String toString() {
-            long n = Math.max(1, timings.count());
-            return String.format(Locale.ROOT, "%s; %,d bytes and %.1f ms of API CPU per catch-up", timings, bytes / n, cpuNanos / 1e6 / n);
+            return String.format(Locale.ROOT, "%s; %,d bytes per catch-up; %s", timings, bytes / Math.max(1, timings.count()),
+                    cpu.per(timings.count(), "catch-up"));
         }
     }
 

@@ -46,7 +46,6 @@ final class LargeConversationRead {
     private final Duration warmUp;
     private final int reads;
     private final ExecutorService warmUpThreads = Executors.newFixedThreadPool(WARM_UP_CLIENTS);
-    private double apiCpuPerRequest;
 
     LargeConversationRead(Pipeline pipeline, ApiClient client, int messages, Duration warmUp, int reads) {
         this.pipeline = pipeline;
@@ -80,30 +79,39 @@ final class LargeConversationRead {
 
         Progress.say("1/3 large conversation: GETs of all %d messages (%,d bytes each) from %d clients for %d s to warm up, "
                 + "then %d measured one at a time", messages, first.bytes(), WARM_UP_CLIENTS, warmUp.toSeconds(), reads);
-        Timings full = timed(WARM_UP_CLIENTS, reads, () -> client.get(token, path).expect(200));
-        double fullCpu = apiCpuPerRequest;
-        Progress.say("1/3 large conversation: GET %s, %.2f ms of API CPU each", full, fullCpu);
-        Timings notModified = timed(WARM_UP_CLIENTS, reads, () -> client.get(token, path, "If-None-Match", etag).expect(304));
-        double notModifiedCpu = apiCpuPerRequest;
+        Measured full = timed(WARM_UP_CLIENTS, reads, () -> client.get(token, path).expect(200));
+        Progress.say("1/3 large conversation: GET %s", full.describe("200"));
+        Measured notModified = timed(WARM_UP_CLIENTS, reads, () -> client.get(token, path, "If-None-Match", etag).expect(304));
         ApiClient.Reply unchanged = client.get(token, path, "If-None-Match", etag).expect(304);
-        Progress.say("1/3 large conversation: GET with If-None-Match (304) %s, %.2f ms of API CPU each", notModified, notModifiedCpu);
+        Progress.say("1/3 large conversation: GET with If-None-Match (304) %s", notModified.describe("304"));
 
-        Timings page;
-        Timings stamp;
+        Measured page;
+        Measured stamp;
         try (Connection connection = pipeline.connect()) {
             long pk = conversationPk(connection);
             page = timed(1, reads, () -> query(connection, PAGE, pk, 0L, messages));
             stamp = timed(1, reads, () -> query(connection, STAMP, USER, CONVERSATION));
         }
         warmUpThreads.shutdown();
-        Progress.say("1/3 large conversation: the same statements over JDBC: page %s; stamp %s", page, stamp);
+        Progress.say("1/3 large conversation: the same statements over JDBC: page %s; stamp %s", page.timings(), stamp.timings());
         return List.of(
-                String.format(Locale.ROOT, "GET of a %d-message conversation: %s; %,d bytes per response, %.2f ms of API CPU each "
-                                + "(seed promise < 500 ms, target p99 <= 50 ms)", messages, full, first.bytes(), fullCpu),
-                String.format(Locale.ROOT, "  reference, its messages statement over JDBC alone (read and every column fetched): %s", page),
-                String.format(Locale.ROOT, "same GET with If-None-Match, answered 304: %s; %,d bytes per response, %.2f ms of API CPU each",
-                        notModified, unchanged.bytes(), notModifiedCpu),
-                String.format(Locale.ROOT, "  reference, its stamp statement over JDBC alone: %s", stamp));
+                String.format(Locale.ROOT, "GET of a %d-message conversation: %s; %,d bytes per response (seed promise < 500 ms, target p99 <= 50 ms)",
+                        messages, full.describe("200"), first.bytes()),
+                String.format(Locale.ROOT, "  reference, its messages statement over JDBC alone (read and every column fetched): %s", page.timings()),
+                String.format(Locale.ROOT, "same GET with If-None-Match, answered 304: %s; %,d bytes per response",
+                        notModified.describe("304"), unchanged.bytes()),
+                String.format(Locale.ROOT, "  reference, its stamp statement over JDBC alone: %s", stamp.timings()));
+    }
+
+    /** Timed requests, what the API's JVM spent on each of them, and the API's metrics before and after them. */
+    private record Measured(Timings timings, ApiCpu cpu, Map<String, Double> before, Map<String, Double> after) {
+
+        /** The client's latencies, the API's own for the responses of this status, and its CPU. */
+        String describe(String status) {
+            ScrapedHistogram inside = ScrapedHistogram.between(before, after, "http_server_requests_seconds",
+                    "method=\"GET\"", "status=\"" + status + "\"", "uri=\"/api/messages\"");
+            return String.format(Locale.ROOT, "%s; inside the API %s; %s", timings, inside, cpu.per(timings.count(), "request"));
+        }
     }
 
     private long conversationPk(Connection connection) throws SQLException {
@@ -118,7 +126,7 @@ final class LargeConversationRead {
     }
 
     /** Runs the statement and reads every column of every row, as the API's row mappers do. */
-    private static void query(Connection connection, String sql, Object... parameters) throws SQLException {
+    private static void query(Connection connection, String sql, Object... parameters) {
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
                 statement.setObject(i + 1, parameters[i]);
@@ -131,42 +139,41 @@ final class LargeConversationRead {
                     }
                 }
             }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 
+    /** One request; a failed statement fails the run. */
     interface Request {
-        void run() throws SQLException;
+        void run();
     }
 
     /**
      * Requests for the warm-up time from {@code clients} threads at once (on 2 cores the JIT takes many
      * seconds on a path new to it, and a cheap request's path is compiled only after thousands of
-     * them), then {@code measured} timed ones, one after the other; leaves what the API's JVM spent on
-     * each of the timed ones in {@link #apiCpuPerRequest}.
+     * them), then {@code measured} timed ones, one after the other.
      */
-    private Timings timed(int clients, int measured, Request request) throws SQLException {
+    private Measured timed(int clients, int measured, Request request) {
         long warm = System.nanoTime() + warmUp.toNanos();
         List<CompletableFuture<Void>> warmers = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
             warmers.add(CompletableFuture.runAsync(() -> {
                 while (System.nanoTime() < warm) {
-                    try {
-                        request.run();
-                    } catch (SQLException e) {
-                        throw new IllegalStateException(e);
-                    }
+                    request.run();
                 }
             }, warmUpThreads));
         }
         CompletableFuture.allOf(warmers.toArray(CompletableFuture[]::new)).join();
         Timings timings = new Timings();
-        long cpuBefore = pipeline.apiCpu().toNanos();
+        Map<String, Double> before = pipeline.apiMetrics();
+        ApiCpu cpuBefore = pipeline.apiCpu();
         for (int i = 0; i < measured; i++) {
             long started = System.nanoTime();
             request.run();
             timings.record(System.nanoTime() - started);
         }
-        apiCpuPerRequest = (pipeline.apiCpu().toNanos() - cpuBefore) / 1e6 / Math.max(1, measured);
-        return timings;
+        ApiCpu cpu = pipeline.apiCpu().since(cpuBefore);
+        return new Measured(timings, cpu, before, pipeline.apiMetrics());
     }
 }

@@ -15,6 +15,7 @@ import dev.chatsync.ingest.TestJwks;
 import dev.chatsync.persister.RunningPersister;
 import dev.chatsync.testsupport.TestKafka;
 import dev.chatsync.testsupport.TestPostgres;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /**
  * The real pipeline the sync benchmark reads from: the embedded broker, the embedded Postgres, the
@@ -51,6 +52,9 @@ final class Pipeline implements AutoCloseable {
                     "logging.level.root=WARN");
             Map<String, String> settings = RunningApi.settings(database, TestKafka.shared().bootstrapServers(), topic, jwks);
             settings.put("logging.level.root", "WARN");
+            // latencies as the API sees them, beside the client's
+            settings.put("management.metrics.distribution.percentiles-histogram.http.server.requests", "true");
+            settings.put("management.metrics.distribution.percentiles-histogram.chatsync.ingest.sync.wait", "true");
             // the persister migrated the database, as it does in production
             settings.put("spring.flyway.enabled", "false");
             return new Pipeline(database, jwks, persister, ApiProcess.start(settings, apiJvmOptions));
@@ -68,13 +72,22 @@ final class Pipeline implements AutoCloseable {
     }
 
     /** CPU the API's JVM has used so far. */
-    Duration apiCpu() {
-        return api.cpu();
+    ApiCpu apiCpu() {
+        Duration compilers = api.compilerCpu();
+        return new ApiCpu(compilers, api.cpu().minus(compilers));
     }
 
     /** The API's own Prometheus samples, by series. */
     Map<String, Double> apiMetrics() {
         return api.metrics();
+    }
+
+    /**
+     * The persister's own Prometheus samples, by series: scraped in-process, since on this module's
+     * classpath the ingest-api's Spring Security guards the persister's actuator too.
+     */
+    Map<String, Double> persisterMetrics() {
+        return ApiProcess.samples(persister.bean(PrometheusMeterRegistry.class).scrape());
     }
 
     /** A session token of {@code userId} that outlives the run: signing is the client's cost, not the API's. */
