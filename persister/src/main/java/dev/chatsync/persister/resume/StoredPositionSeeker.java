@@ -79,15 +79,14 @@ public class StoredPositionSeeker implements ConsumerAwareRebalanceListener {
                     + "offsets and the records already applied are read and skipped", partitions, e.toString());
             return;
         }
-        Map<TopicPartition, OffsetAndMetadata> seeks = new TreeMap<>(
-                Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
+        Map<TopicPartition, Long> resumed = new TreeMap<>(Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
         long skipped = 0;
         try {
             for (Map.Entry<TopicPartition, Long> position : stored.entrySet()) {
                 long current = consumer.position(position.getKey());
                 if (position.getValue() > current) {
                     consumer.seek(position.getKey(), position.getValue());
-                    seeks.put(position.getKey(), new OffsetAndMetadata(position.getValue()));
+                    resumed.put(position.getKey(), position.getValue());
                     skipped += position.getValue() - current;
                 }
             }
@@ -95,15 +94,17 @@ public class StoredPositionSeeker implements ConsumerAwareRebalanceListener {
             log.warn("partitions assigned: {}; the consumer's position is unknown ({}), so the partitions not moved yet start at "
                     + "the group's offsets", partitions, e.toString());
         }
-        if (seeks.isEmpty()) {
+        if (resumed.isEmpty()) {
             log.info("partitions assigned: {}", partitions);
             return;
         }
         metrics.skippedOnAssignment(skipped);
         log.info("partitions assigned: {}; resuming {} at their positions in kafka_offsets, {} offsets ahead of the group's",
-                partitions, seeks, skipped);
-        // Asynchronous: a failed commit costs nothing, the next batch commits past it.
-        consumer.commitAsync(seeks, (offsets, error) -> {
+                partitions, resumed, skipped);
+        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+        resumed.forEach((partition, offset) -> commit.put(partition, new OffsetAndMetadata(offset)));
+        // Asynchronous: a failed commit costs only the same seek again at the next assignment.
+        consumer.commitAsync(commit, (offsets, error) -> {
             if (error != null) {
                 log.warn("committing the positions resumed from kafka_offsets failed: {}", error.toString());
             }
