@@ -11,8 +11,9 @@ import dev.chatsync.events.EventsTopic;
  * The persister: consumes conversation events in batches and writes each batch to Postgres in one
  * transaction. Pipeline, top to bottom: {@code consume.EventsListener} → {@code decode.RecordDecoder}
  * → {@code write.BatchWriter} (which folds with {@code fold.BatchFolder} and dead-letters through
- * {@code deadletter.DeadLetterPublisher}) → Kafka offset commit by the container. Beside it, on a
- * schedule, {@code prune.TombstonePruner} removes tombstones past the changes feed's retention.
+ * {@code deadletter.DeadLetterPublisher}) → Kafka offset commit by the container. On partition
+ * assignment, {@code resume.StoredPositionSeeker} moves the consumer to where the database stands. Beside
+ * it, on a schedule, {@code prune.TombstonePruner} removes tombstones past the changes feed's retention.
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan(basePackageClasses = {PersisterApplication.class, EventsTopic.class, ChangesFeedProperties.class})

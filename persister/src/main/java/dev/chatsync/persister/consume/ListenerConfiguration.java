@@ -13,12 +13,14 @@ import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.util.backoff.ExponentialBackOff;
 
 import dev.chatsync.persister.PersisterProperties;
+import dev.chatsync.persister.resume.StoredPositionSeeker;
 
 /**
  * The listener container: batch listener, offsets committed per batch once the listener returned
  * ({@code spring.kafka.listener.ack-mode: batch} in persister.yml), and a whole-batch retry without
  * limit for every failure the listener throws (the listener already dead-lettered what is the data's
- * fault, so anything thrown is worth retrying).
+ * fault, so anything thrown is worth retrying). Newly assigned partitions start at their positions in
+ * kafka_offsets when those are ahead of the group's offsets ({@link StoredPositionSeeker}).
  */
 @Configuration(proxyBeanMethods = false)
 class ListenerConfiguration {
@@ -35,12 +37,13 @@ class ListenerConfiguration {
     @Bean(CONTAINER_FACTORY)
     ConcurrentKafkaListenerContainerFactory<Object, Object> persisterContainerFactory(
             ConcurrentKafkaListenerContainerFactoryConfigurer configurer, ConsumerFactory<Object, Object> consumerFactory,
-            PersisterProperties properties) {
+            PersisterProperties properties, StoredPositionSeeker seeker) {
         ConcurrentKafkaListenerContainerFactory<Object, Object> factory = new ConcurrentKafkaListenerContainerFactory<>();
         configurer.configure(factory, consumerFactory);
         factory.setBatchListener(true);
         factory.setConcurrency(properties.concurrency());
         factory.setCommonErrorHandler(retryingErrorHandler(properties.retry()));
+        factory.getContainerProperties().setConsumerRebalanceListener(seeker);
         return factory;
     }
 

@@ -15,6 +15,12 @@ import dev.chatsync.schemas.EventTopics;
  * bytes and Spring Kafka's standard headers (kafka_dlt-exception-fqcn, -message, -stacktrace,
  * kafka_dlt-original-topic, -partition, -offset). Waits for the broker's acknowledgement and throws if
  * it does not come, so the batch is retried instead of committed without its dead letters.
+ * <p>
+ * At-least-once: the publish precedes the database commit, and a batch retried after it (a failed commit,
+ * a crash, another dead letter of the batch not acknowledged) publishes its dead letters again. A repeat
+ * carries the same original topic, partition and offset headers, which identify the record, and the same
+ * key; readers drop repeats by those headers. A transactional producer would not help: its commit and
+ * the database's are still two.
  */
 @Component
 public class DeadLetterPublisher {

@@ -13,7 +13,8 @@ import io.micrometer.core.instrument.Timer;
 /**
  * The persister's own meters (Kafka client metrics, consumer lag included, come from Spring Boot's
  * MicrometerConsumerListener): {@code chatsync.persister.batches}, {@code .batch.size},
- * {@code .records{outcome}}, {@code .transaction}, {@code .retries} and {@code .tombstones.pruned}.
+ * {@code .records{outcome}}, {@code .transaction}, {@code .retries}, {@code .assignment.skipped} and
+ * {@code .tombstones.pruned}.
  */
 @Component
 public class PersisterMetrics {
@@ -30,6 +31,7 @@ public class PersisterMetrics {
     private final Counter alreadyApplied;
     private final Timer transaction;
     private final Counter retries;
+    private final Counter skippedOnAssignment;
     private final Counter tombstonesPruned;
 
     PersisterMetrics(MeterRegistry registry) {
@@ -47,6 +49,9 @@ public class PersisterMetrics {
         transaction = Timer.builder("chatsync.persister.transaction").description("Database transaction of one batch, committed")
                 .publishPercentiles(0.5, 0.99).publishPercentileHistogram().register(registry);
         retries = Counter.builder("chatsync.persister.retries").description("Batch attempts that failed and will be retried").register(registry);
+        skippedOnAssignment = Counter.builder("chatsync.persister.assignment.skipped")
+                .description("Offsets skipped when a partition was assigned, because kafka_offsets had them applied while the group's offsets were behind")
+                .register(registry);
         tombstonesPruned = Counter.builder("chatsync.persister.tombstones.pruned")
                 .description("Tombstones of deleted conversations removed after the retention").register(registry);
     }
@@ -72,6 +77,10 @@ public class PersisterMetrics {
 
     public void retrying() {
         retries.increment();
+    }
+
+    public void skippedOnAssignment(long offsets) {
+        skippedOnAssignment.increment(offsets);
     }
 
     public void pruned(int tombstones) {
