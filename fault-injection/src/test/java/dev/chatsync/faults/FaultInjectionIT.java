@@ -40,6 +40,8 @@ import dev.chatsync.ingest.TestJwks;
 class FaultInjectionIT {
 
     private static final Path DIRECTORY = Path.of("target", "fault-injection");
+    /** Extracted once, kept between runs (the data directory is not). */
+    private static final Path POSTGRES_BINARIES = Path.of("target", "postgres-binaries");
     /** Well above the API's own publish timeout: a request that takes this long hangs. */
     private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(15);
 
@@ -48,7 +50,7 @@ class FaultInjectionIT {
         Profile profile = Profile.selected();
         deleteRecursively(DIRECTORY);
         Path services = Path.of(System.getProperty("faults.services", "target/services"));
-        try (TestJwks jwks = new TestJwks(); Pipeline pipeline = Pipeline.start(DIRECTORY, services, 1, jwks)) {
+        try (TestJwks jwks = new TestJwks(); Pipeline pipeline = Pipeline.start(DIRECTORY, POSTGRES_BINARIES, services, 1, jwks)) {
             Map<String, String> tokens = new ConcurrentHashMap<>();
             ApiClient client = new ApiClient(pipeline.api().baseUrl(), CLIENT_TIMEOUT);
             Model model = new Model();
@@ -66,10 +68,14 @@ class FaultInjectionIT {
             Verdict verdict;
             Verdict neverSent;
             Verdict changed;
+            Verdict storedTwice;
+            Verdict undercounted;
             try (Connection connection = pipeline.postgres().connect()) {
                 verdict = DatabaseVerdict.check(connection, expected);
                 neverSent = DatabaseVerdict.check(connection, expected.withNeverSentMessage());
                 changed = DatabaseVerdict.check(connection, expected.withChangedContent());
+                storedTwice = DatabaseVerdict.check(connection, expected.withOneVersionFewer());
+                undercounted = DatabaseVerdict.check(connection, expected.withOneMoreUserMessage());
             }
             List<Exchange> exchanges = client.exchanges();
             String table = Report.table(loadStart, windows, model.acknowledgements(), exchanges, verdict);
@@ -90,9 +96,11 @@ class FaultInjectionIT {
             softly.assertThat(verdict.wrong()).as("stored with other content than acknowledged").isEmpty();
             softly.assertThat(verdict.deletedButStored()).as("deleted, still stored").isEmpty();
             softly.assertThat(verdict.neverAcknowledged()).as("stored, never acknowledged").isEmpty();
-            // the verdict can fail: the same database against a model with one lost, one changed message
+            // the verdict can fail: the same database against models that are off by one message, version or count
             softly.assertThat(neverSent.lost()).as("a message acknowledged and never sent").hasSize(1);
             softly.assertThat(changed.wrong()).as("a message acknowledged with other content").hasSize(1);
+            softly.assertThat(storedTwice.duplicated()).as("a message with one version fewer acknowledged").hasSize(1);
+            softly.assertThat(undercounted.lost()).as("a user message more acknowledged").hasSize(1);
 
             softly.assertThat(windows).as("faults whose backlog was not stored in time").allMatch(window -> window.recovery().isPresent());
             softly.assertThat(exchanges).as("requests that hung (no answer within " + CLIENT_TIMEOUT + ")")

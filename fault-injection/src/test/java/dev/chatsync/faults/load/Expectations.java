@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** The model at one moment, as the rows the database must hold. */
 public record Expectations(List<Conversation> conversations, List<Message> messages, Map<String, Integer> userMessagesByUser) {
@@ -37,5 +38,21 @@ public record Expectations(List<Conversation> conversations, List<Message> messa
         changed.set(0, new Message(first.userId(), first.conversationId(), first.messageId(), first.role(), first.content() + " (changed)",
                 first.partsJson(), first.revision(), first.position(), first.acknowledgedAt()));
         return new Expectations(conversations, changed, userMessagesByUser);
+    }
+
+    /** These expectations with one version fewer of a message: a verdict must find a version stored twice. */
+    public Expectations withOneVersionFewer() {
+        List<Message> fewer = new ArrayList<>(messages);
+        Message first = fewer.get(0);
+        fewer.set(0, new Message(first.userId(), first.conversationId(), first.messageId(), first.role(), first.content(),
+                first.partsJson(), first.revision() - 1, first.position(), first.acknowledgedAt()));
+        return new Expectations(conversations, fewer, userMessagesByUser);
+    }
+
+    /** These expectations with one more user message counted for a user: a verdict must find rate_limits short. */
+    public Expectations withOneMoreUserMessage() {
+        Map<String, Integer> more = new TreeMap<>(userMessagesByUser);
+        more.merge(more.keySet().iterator().next(), 1, Integer::sum);
+        return new Expectations(conversations, messages, Map.copyOf(more));
     }
 }

@@ -52,12 +52,13 @@ public final class Pipeline implements AutoCloseable {
     /**
      * Starts every part under {@code directory} (data, logs), the persisters and the API at once.
      *
+     * @param postgresBinaries where the embedded Postgres binaries are extracted
      * @param services where the executable jars are ({@code persister.jar}, {@code ingest-api.jar})
      */
-    public static Pipeline start(Path directory, Path services, int persisterCount, TestJwks jwks) {
+    public static Pipeline start(Path directory, Path postgresBinaries, Path services, int persisterCount, TestJwks jwks) {
         Path logs = directory.resolve("logs");
         Broker broker = new Broker(directory.resolve("kafka"), logs);
-        PostgresServer postgres = new PostgresServer(directory.resolve("postgres"), directory.resolve("postgres-binaries"));
+        PostgresServer postgres = new PostgresServer(directory.resolve("postgres"), postgresBinaries);
         CompletableFuture<Void> brokerStart = CompletableFuture.runAsync(broker::start);
         postgres.start();
         brokerStart.join();
@@ -129,11 +130,21 @@ public final class Pipeline implements AutoCloseable {
     /** Stops what still runs, gracefully: the data stays in the directory for a look after a failure. */
     @Override
     public void close() {
-        backlog.close();
-        api.stop();
-        persisters.stopAll();
-        broker.stop();
-        postgresRelay.close();
-        postgres.stop();
+        List<Runnable> stops = List.of(backlog::close, api::stop, persisters::stopAll, broker::stop, postgresRelay::close, postgres::stop);
+        RuntimeException failure = null;
+        for (Runnable stop : stops) {
+            try {
+                stop.run();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
     }
 }
