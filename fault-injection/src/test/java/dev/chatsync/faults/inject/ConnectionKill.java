@@ -17,9 +17,13 @@ public record ConnectionKill(int times) implements Fault {
 
     @Override
     public void inject(Pipeline pipeline) throws SQLException, InterruptedException {
+        int ended = 0;
         for (int i = 0; i < times; i++) {
-            pipeline.postgres().terminate(Pipeline.PERSISTER_CONNECTIONS);
+            ended += pipeline.postgres().terminate(Pipeline.PERSISTER_CONNECTIONS);
             Thread.sleep(700);
+        }
+        if (ended == 0) {
+            throw new IllegalStateException("no persister connection to end: the fault would prove nothing");
         }
     }
 }

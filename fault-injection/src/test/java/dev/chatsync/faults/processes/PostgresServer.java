@@ -27,6 +27,14 @@ public final class PostgresServer {
             WHERE application_name = ? AND pid <> pg_backend_pid()
             """;
 
+    private static final String EXISTS = """
+            SELECT 1 FROM pg_database WHERE datname = 'chatsync'
+            """;
+
+    private static final String CREATE = """
+            CREATE DATABASE chatsync
+            """;
+
     private final Path dataDirectory;
     private final Path binaries;
     private final int port = Ports.free();
@@ -91,9 +99,9 @@ public final class PostgresServer {
     private void createDatabaseIfAbsent() {
         try (Connection admin = DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/postgres", "postgres", "postgres");
              Statement statement = admin.createStatement();
-             ResultSet exists = statement.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
+             ResultSet exists = statement.executeQuery(EXISTS)) {
             if (!exists.next()) {
-                statement.execute("CREATE DATABASE " + DATABASE);
+                statement.execute(CREATE);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create database " + DATABASE, e);
