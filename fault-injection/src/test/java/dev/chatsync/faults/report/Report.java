@@ -18,7 +18,7 @@ import dev.chatsync.faults.verdict.Verdict;
  */
 public final class Report {
 
-    private static final String ROW = "| %-32s | %6s | %5s | %4s | %4s | %12s | %5s | %9s |%n";
+    private static final String ROW = "| %-32s | %7s | %6s | %4s | %4s | %12s | %5s | %9s |%n";
 
     private Report() {
     }
@@ -26,7 +26,7 @@ public final class Report {
     public static String table(Instant loadStart, List<FaultWindow> windows, List<Instant> acknowledgements, List<Exchange> exchanges, Verdict verdict) {
         StringBuilder table = new StringBuilder();
         table.append(String.format(ROW, "fault", "at", "acked", "lost", "dup", "recovered in", "503s", "longest"));
-        table.append(String.format(ROW, "-".repeat(32), "-".repeat(6), "-".repeat(5), "-".repeat(4), "-".repeat(4), "-".repeat(12), "-".repeat(5), "-".repeat(9)));
+        table.append(String.format(ROW, "-".repeat(32), "-".repeat(7), "-".repeat(6), "-".repeat(4), "-".repeat(4), "-".repeat(12), "-".repeat(5), "-".repeat(9)));
         for (FaultWindow window : windows) {
             Predicate<Instant> in = window::contains;
             table.append(row(window.fault(), seconds(Duration.between(loadStart, window.start())), in, acknowledgements, exchanges, verdict,
