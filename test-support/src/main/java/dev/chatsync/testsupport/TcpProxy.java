@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -14,7 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * A TCP relay on a fixed loopback port in front of a server that a test can cut off or replace. While
  * cut, open connections are reset and new ones are accepted and closed at once: what a network drop,
  * a Neon compute restart or a lost broker looks like to a client. Retargeting puts a new server (a
- * restarted broker on another port) behind the same address.
+ * restarted broker on another port) behind the same address. A delay makes the server slow: every
+ * chunk relayed, either way, waits that long first.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -23,6 +25,7 @@ public final class TcpProxy implements AutoCloseable {
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile int targetPort;
     private volatile boolean cut;
+    private volatile long delayNanos;
 
     /** @param targetPort where to relay to; 0 while nothing is behind the proxy yet (connections are refused) */
     public TcpProxy(String targetHost, int targetPort) {
@@ -57,6 +60,11 @@ public final class TcpProxy implements AutoCloseable {
         targetPort = port;
         cut = false;
         dropOpenConnections();
+    }
+
+    /** Holds every chunk relayed from now on, in both directions, for {@code delay} (zero: none). */
+    public void delay(Duration delay) {
+        delayNanos = delay.toNanos();
     }
 
     private void dropOpenConnections() {
@@ -94,11 +102,17 @@ public final class TcpProxy implements AutoCloseable {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int read;
                 while ((read = in.read(buffer)) >= 0) {
+                    long delay = delayNanos;
+                    if (delay > 0) {
+                        Thread.sleep(delay / 1_000_000, (int) (delay % 1_000_000));
+                    }
                     out.write(buffer, 0, read);
                     out.flush();
                 }
             } catch (IOException e) {
                 // one side closed or was cut
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } finally {
                 closeQuietly(from);
                 closeQuietly(to);
