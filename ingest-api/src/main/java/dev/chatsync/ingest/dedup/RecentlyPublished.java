@@ -103,7 +103,7 @@ public final class RecentlyPublished {
         // compute() runs one key's writers one at a time (and re-weighs the entry); the monitor
         // makes the table's changes safe for readers in unpublished()
         conversations.asMap().compute(key, (k, known) -> {
-            Conversation conversation = known == null ? new Conversation(-1) : known;
+            Conversation conversation = known == null ? new Conversation(-1, messages.size()) : known;
             synchronized (conversation) {
                 for (int i = 0; i < messages.size(); i++) {
                     if (offsets[i] >= 0 && offsets[i] > conversation.deletedAt) {
@@ -123,7 +123,7 @@ public final class RecentlyPublished {
      * earlier publishes that arrive late; -1 when the offset is not known yet.
      */
     public void forget(ConversationKey key, long deletedAt) {
-        conversations.asMap().compute(key, (k, old) -> new Conversation(Math.max(deletedAt, old == null ? -1 : old.deletedAt)));
+        conversations.asMap().compute(key, (k, old) -> new Conversation(Math.max(deletedAt, old == null ? -1 : old.deletedAt), 0));
     }
 
     /** Messages and conversations remembered, the measure of the cache's bound. */
@@ -155,10 +155,16 @@ public final class RecentlyPublished {
         final long deletedAt;
         int size;
         int partition = -1;
-        private long[] slots = new long[8 * LONGS_PER_SLOT];
+        private long[] slots;
 
-        Conversation(long deletedAt) {
+        /** Sized for {@code expected} messages at once: a new conversation's first request would otherwise grow it twice. */
+        Conversation(long deletedAt, int expected) {
             this.deletedAt = deletedAt;
+            int capacity = 8;
+            while (expected * 2 > capacity) {
+                capacity *= 2;
+            }
+            this.slots = new long[capacity * LONGS_PER_SLOT];
         }
 
         /** The slot holding the message, or -1. */

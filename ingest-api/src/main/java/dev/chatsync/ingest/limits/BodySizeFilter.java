@@ -36,4 +36,10 @@ class BodySizeFilter implements WebFilter {
         }
         return chain.filter(exchange);
     }
+
+    /** The filter's checkpoint in every request's reactive chain: WebFlux asks for it per request, and Object's would be built each time. */
+    @Override
+    public String toString() {
+        return "BodySizeFilter";
+    }
 }

@@ -41,4 +41,10 @@ class RateLimitFilter implements WebFilter {
                         ? chain.filter(exchange)
                         : problems.write(exchange, ProblemException.rateLimited(Duration.ofNanos(waitNanos))));
     }
+
+    /** The filter's checkpoint in every request's reactive chain: WebFlux asks for it per request, and Object's would be built each time. */
+    @Override
+    public String toString() {
+        return "RateLimitFilter";
+    }
 }

@@ -76,4 +76,10 @@ class ReadYourWritesFilter implements WebFilter {
         String token = request.getQueryParams().getFirst(TOKEN_PARAMETER);
         return token != null ? token : request.getHeaders().getFirst(TOKEN_HEADER);
     }
+
+    /** The filter's checkpoint in every request's reactive chain: WebFlux asks for it per request, and Object's would be built each time. */
+    @Override
+    public String toString() {
+        return "ReadYourWritesFilter";
+    }
 }

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.message.SchemaStore;
+import org.apache.avro.specific.SpecificData;
 
 import dev.chatsync.schemas.event.ConversationEvent;
 
@@ -17,7 +18,10 @@ import dev.chatsync.schemas.event.ConversationEvent;
  */
 public final class ConversationEventCodec {
 
-    private static final BinaryMessageEncoder<ConversationEvent> ENCODER = ConversationEvent.getEncoder();
+    // Encodes into the thread's own buffer without a copy: encode() copies it once, into the bytes it
+    // returns (the generated class's encoder would copy it twice).
+    private static final BinaryMessageEncoder<ConversationEvent> ENCODER =
+            new BinaryMessageEncoder<>(SpecificData.getForClass(ConversationEvent.class), ConversationEvent.getClassSchema(), false);
     private static final BinaryMessageDecoder<ConversationEvent> DECODER = createDecoder();
 
     private ConversationEventCodec() {
