@@ -2,6 +2,7 @@ package dev.chatsync.benchmarks.race;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -47,9 +48,11 @@ final class DebeziumSink implements AutoCloseable {
             SELECT coalesce(sum(n_tup_ins + n_tup_upd), 0) FROM pg_stat_user_tables WHERE relname = 'messages'
             """;
 
+    private static final String TASK_FAILED = "Task threw an uncaught and unrecoverable exception";
+
     // the lines of the worker's log that say which versions it loaded
     private static final Pattern VERSIONS = Pattern.compile(
-            "Kafka version|Added plugin 'io\\.debezium\\.connector\\.jdbc\\.JdbcSinkConnector'|Hibernate ORM core version|Loading plugin from|JdbcSinkConnectorConfig values|Using dialect");
+            "Kafka version|Loading plugin from: /|Instantiated connector|Hibernate ORM core version|Using dialect|ERROR");
 
     private final SinkProcess process;
     private final TestPostgres.Database database;
@@ -147,9 +150,28 @@ final class DebeziumSink implements AutoCloseable {
         }
     }
 
+    /** Whether the worker runs and none of its tasks failed (a failed task leaves the worker running, idle). */
+    boolean healthy() {
+        if (!process.alive()) {
+            return false;
+        }
+        try {
+            return !Files.readString(process.log().toPath()).contains(TASK_FAILED);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    void checkHealthy() {
+        if (!healthy()) {
+            throw new IllegalStateException("the Debezium sink stopped or a task failed; see " + process.log());
+        }
+    }
+
     /** The worker's log lines that name the versions it loaded. */
     List<String> versionLines() throws IOException {
-        return Files.readAllLines(process.log().toPath()).stream().filter(line -> VERSIONS.matcher(line).find()).toList();
+        return Files.readAllLines(process.log().toPath()).stream().filter(line -> VERSIONS.matcher(line).find())
+                .map(line -> line.contains(" - ") ? line.substring(line.indexOf(" - ") + 3) : line).distinct().toList();
     }
 
     @Override
