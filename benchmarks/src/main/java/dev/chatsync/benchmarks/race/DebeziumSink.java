@@ -10,6 +10,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -42,6 +44,10 @@ final class DebeziumSink implements AutoCloseable {
     private static final String STORED = """
             SELECT count(*) FROM messages m JOIN unnest(?::text[], ?::text[]) AS w(conversation_id, message_id)
               ON m.conversation_id = w.conversation_id AND m.message_id = w.message_id
+            """;
+
+    private static final String CREATED_AT = """
+            SELECT created_at FROM messages WHERE conversation_id = ? AND message_id = ?
             """;
 
     private static final String WRITTEN = """
@@ -137,6 +143,18 @@ final class DebeziumSink implements AutoCloseable {
             try (ResultSet count = statement.executeQuery()) {
                 count.next();
                 return count.getInt(1);
+            }
+        }
+    }
+
+    /** When the stored row says the message was created: the workload's, to the millisecond, or the race is off. */
+    Instant createdAt(Row row) throws SQLException {
+        try (Connection connection = database.connect(); PreparedStatement statement = connection.prepareStatement(CREATED_AT)) {
+            statement.setString(1, row.conversationId());
+            statement.setString(2, row.messageId());
+            try (ResultSet stored = statement.executeQuery()) {
+                stored.next();
+                return stored.getObject(1, OffsetDateTime.class).toInstant();
             }
         }
     }

@@ -110,7 +110,7 @@ public final class RaceBenchmark {
         try (PersisterSink persister = PersisterSink.start(database, topic, group, settings, group);
              ConsumerGroups groups = new ConsumerGroups()) {
             SinkProcess process = persister.process();
-            groups.awaitAssigned(group, settings.persisterConsumers(), settings.partitions(), START_TIMEOUT, process::alive);
+            groups.awaitAssigned(group, settings.partitions(), START_TIMEOUT, process::alive);
             PostgresServer.Sample before = postgres.sample(database);
             Duration cpuBefore = process.cpu();
             long started = System.nanoTime();
@@ -146,8 +146,7 @@ public final class RaceBenchmark {
         postgres.checkpointAndSample(database);
         try (DebeziumSink sink = DebeziumSink.start(database, topic, name, settings); ConsumerGroups groups = new ConsumerGroups()) {
             SinkProcess process = sink.process();
-            groups.awaitAssigned(sink.groupId(), Math.min(settings.sinkTasks(), settings.partitions()), settings.partitions(),
-                    START_TIMEOUT, sink::healthy);
+            groups.awaitAssigned(sink.groupId(), settings.partitions(), START_TIMEOUT, sink::healthy);
             PostgresServer.Sample before = postgres.sample(database);
             long writtenBefore = sink.written();
             Duration cpuBefore = process.cpu();
@@ -173,6 +172,11 @@ public final class RaceBenchmark {
             PostgresServer.Sample after = postgres.sample(database);
             record(new Measurement(round, "Debezium", phase, events, seconds, sinkCpu, after.cpu().minus(before.cpu()),
                     after.walBytes() - before.walBytes(), PostgresServer.indexesOnMessages(database)));
+            Row last = lastRows.get(lastRows.size() - 1);
+            if (!sink.createdAt(last).equals(last.acceptedAt())) {
+                throw new IllegalStateException("the Debezium sink stored " + last.messageId() + " as created " + sink.createdAt(last)
+                        + ", not " + last.acceptedAt());
+            }
             if (debeziumVersions.isEmpty()) {
                 debeziumVersions = sink.versionLines();
             }
