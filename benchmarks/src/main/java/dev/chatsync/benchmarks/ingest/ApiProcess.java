@@ -4,9 +4,6 @@ import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.net.URISyntaxException;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.net.http.HttpResponse;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -20,8 +17,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
+import dev.chatsync.benchmarks.jvm.ProjectClasspath;
 import dev.chatsync.ingest.IngestApiApplication;
 import dev.chatsync.inprocess.CommandLine;
 import dev.chatsync.testsupport.HttpGet;
@@ -47,10 +44,10 @@ public final class ApiProcess implements AutoCloseable {
     public static ApiProcess start(Map<String, String> settings, List<String> jvmOptions) throws IOException, InterruptedException {
         int port = freePort();
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(ProjectClasspath.java());
         command.addAll(jvmOptions);
         command.add("-cp");
-        command.add(classpath());
+        command.add(ProjectClasspath.of());
         command.add(IngestApiApplication.class.getName());
         command.add("--server.port=" + port);
         command.addAll(Arrays.asList(CommandLine.arguments(settings)));
@@ -137,23 +134,6 @@ public final class ApiProcess implements AutoCloseable {
 
     private HttpResponse<String> get(String path) {
         return HttpGet.get("http://127.0.0.1:" + port + path, Duration.ofSeconds(5));
-    }
-
-    // exec:java runs the benchmark in Maven's JVM with the project on a class loader of its own,
-    // so java.class.path names Maven, not the project.
-    private static String classpath() {
-        if (Thread.currentThread().getContextClassLoader() instanceof URLClassLoader loader) {
-            return Arrays.stream(loader.getURLs()).map(ApiProcess::file).collect(Collectors.joining(File.pathSeparator));
-        }
-        return System.getProperty("java.class.path");
-    }
-
-    private static String file(URL url) {
-        try {
-            return new File(url.toURI()).getPath();
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static int freePort() throws IOException {

@@ -15,6 +15,7 @@ import dev.chatsync.persister.decode.Decoded;
 import dev.chatsync.persister.decode.RecordDecoder;
 import dev.chatsync.persister.health.DatabaseWriteHealth;
 import dev.chatsync.persister.metrics.PersisterMetrics;
+import dev.chatsync.persister.metrics.Stage;
 import dev.chatsync.persister.write.BatchResult;
 import dev.chatsync.persister.write.BatchWriter;
 import dev.chatsync.persister.write.RetriableBatchException;
@@ -49,11 +50,12 @@ class EventsListener {
     @KafkaListener(id = "persister", idIsGroup = false, topics = "#{__listener.topic()}",
             containerFactory = ListenerConfiguration.CONTAINER_FACTORY, batch = "true")
     void onBatch(List<ConsumerRecord<String, byte[]>> records) {
+        long decoding = System.nanoTime();
         List<Decoded> batch = new ArrayList<>(records.size());
         for (ConsumerRecord<String, byte[]> record : records) {
             batch.add(RecordDecoder.decode(record));
         }
-        long started = System.nanoTime();
+        long started = metrics.timed(Stage.DECODE, decoding);
         BatchResult result;
         try {
             result = writer.write(batch);

@@ -1,6 +1,9 @@
 package dev.chatsync.persister.metrics;
 
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import org.springframework.stereotype.Component;
 
@@ -13,7 +16,8 @@ import io.micrometer.core.instrument.Timer;
 /**
  * The persister's own meters (Kafka client metrics, consumer lag included, come from Spring Boot's
  * MicrometerConsumerListener): {@code chatsync.persister.batches}, {@code .batch.size},
- * {@code .records{outcome}}, {@code .transaction}, {@code .retries}, {@code .assignment.skipped} and
+ * {@code .records{outcome}}, {@code .transaction}, {@code .stage{stage}} (each {@link Stage} of a batch; a
+ * batch re-applied after a refused record counts its stages again), {@code .retries}, {@code .assignment.skipped} and
  * {@code .tombstones.pruned}.
  */
 @Component
@@ -30,6 +34,7 @@ public class PersisterMetrics {
     private final Counter deadLettered;
     private final Counter alreadyApplied;
     private final Timer transaction;
+    private final Map<Stage, Timer> stages = new EnumMap<>(Stage.class);
     private final Counter retries;
     private final Counter skippedOnAssignment;
     private final Counter tombstonesPruned;
@@ -48,6 +53,10 @@ public class PersisterMetrics {
         alreadyApplied = records(registry, "skipped-already-applied");
         transaction = Timer.builder("chatsync.persister.transaction").description("Database transaction of one batch, committed")
                 .publishPercentiles(0.5, 0.99).publishPercentileHistogram().register(registry);
+        for (Stage stage : Stage.values()) {
+            stages.put(stage, Timer.builder("chatsync.persister.stage").tag("stage", stage.tag())
+                    .description("Time spent in one step of writing a batch").register(registry));
+        }
         retries = Counter.builder("chatsync.persister.retries").description("Batch attempts that failed and will be retried").register(registry);
         skippedOnAssignment = Counter.builder("chatsync.persister.assignment.skipped")
                 .description("Offsets skipped when a partition was assigned, because kafka_offsets had them applied while the group's offsets were behind")
@@ -73,6 +82,17 @@ public class PersisterMetrics {
         deadLettered.increment(result.deadLettered());
         alreadyApplied.increment(result.alreadyApplied());
         transaction.record(took);
+    }
+
+    /**
+     * Records the time since {@code startedNanos} (a {@link System#nanoTime()}) against the stage.
+     *
+     * @return the current {@link System#nanoTime()}: where the next stage starts
+     */
+    public long timed(Stage stage, long startedNanos) {
+        long now = System.nanoTime();
+        stages.get(stage).record(now - startedNanos, TimeUnit.NANOSECONDS);
+        return now;
     }
 
     public void retrying() {

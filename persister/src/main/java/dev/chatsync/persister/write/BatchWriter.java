@@ -23,6 +23,8 @@ import dev.chatsync.persister.fold.BatchFolder;
 import dev.chatsync.persister.fold.FoldedBatch;
 import dev.chatsync.persister.fold.FoldedBatch.Generation;
 import dev.chatsync.persister.fold.FoldedBatch.MessageVersion;
+import dev.chatsync.persister.metrics.PersisterMetrics;
+import dev.chatsync.persister.metrics.Stage;
 import dev.chatsync.persister.topics.TopicIds;
 import dev.chatsync.persister.write.MessageUpserts.Written;
 import dev.chatsync.persister.write.RateLimitCounts.UserDay;
@@ -40,11 +42,13 @@ public class BatchWriter {
     private final DataSource dataSource;
     private final TopicIds topicIds;
     private final DeadLetterPublisher deadLetterPublisher;
+    private final PersisterMetrics metrics;
 
-    BatchWriter(DataSource dataSource, TopicIds topicIds, DeadLetterPublisher deadLetterPublisher) {
+    BatchWriter(DataSource dataSource, TopicIds topicIds, DeadLetterPublisher deadLetterPublisher, PersisterMetrics metrics) {
         this.dataSource = dataSource;
         this.topicIds = topicIds;
         this.deadLetterPublisher = deadLetterPublisher;
+        this.metrics = metrics;
     }
 
     /**
@@ -66,9 +70,11 @@ public class BatchWriter {
             connection.setAutoCommit(false);
             try {
                 BatchResult result = writeInTransaction(connection, topicId, topic, batch);
+                long committing = System.nanoTime();
                 // A commit that fails on a dropped connection may still have committed; the retry then
                 // finds the records below next_offset and skips them, so the ambiguity is harmless.
                 connection.commit();
+                metrics.timed(Stage.COMMIT, committing);
                 return result;
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(connection, e);
@@ -89,7 +95,9 @@ public class BatchWriter {
         for (Decoded decoded : batch) {
             nextOffsets.merge(decoded.record().partition(), decoded.record().offset() + 1, Math::max);
         }
+        long locking = System.nanoTime();
         Map<Integer, Long> applied = KafkaOffsets.lock(connection, topicId, topic, new TreeSet<>(nextOffsets.keySet()));
+        metrics.timed(Stage.LOCK_OFFSETS, locking);
 
         BatchTally tally = new BatchTally();
         List<Decoded.Event> events = new ArrayList<>(batch.size());
@@ -104,9 +112,12 @@ public class BatchWriter {
             }
         }
         applyBisecting(connection, events, tally);
+        long at = System.nanoTime();
         KafkaOffsets.advance(connection, topicId, nextOffsets);
+        at = metrics.timed(Stage.ADVANCE_OFFSETS, at);
         // Before the commit: a crash in between publishes a dead letter twice, never loses one.
         deadLetterPublisher.publish(tally.deadLetters);
+        metrics.timed(Stage.DEAD_LETTERS, at);
         return tally.result();
     }
 
@@ -119,10 +130,14 @@ public class BatchWriter {
         if (events.isEmpty()) {
             return;
         }
+        long at = System.nanoTime();
         Savepoint savepoint = connection.setSavepoint();
+        metrics.timed(Stage.SAVEPOINTS, at);
         try {
             BatchTally attempt = apply(connection, events);
+            at = System.nanoTime();
             connection.releaseSavepoint(savepoint);
+            metrics.timed(Stage.SAVEPOINTS, at);
             tally.add(attempt);
         } catch (SQLException e) {
             PermanentDataException refused = DatabaseFailures.permanentOrThrow(e);
@@ -137,16 +152,22 @@ public class BatchWriter {
         }
     }
 
-    private static BatchTally apply(Connection connection, List<Decoded.Event> events) throws SQLException {
+    private BatchTally apply(Connection connection, List<Decoded.Event> events) throws SQLException {
+        long at = System.nanoTime();
         FoldedBatch folded = BatchFolder.fold(events.stream().map(Decoded.Event::event).toList());
+        at = metrics.timed(Stage.FOLD, at);
         BatchTally tally = new BatchTally();
         SortedMap<UserDay, Integer> newUserMessages = new TreeMap<>();
         UserUpserts.upsert(connection, folded.userIds());
+        at = metrics.timed(Stage.USERS, at);
         for (Generation generation : folded.generations()) {
             tally.deleted += ConversationDeletes.delete(connection, generation.deletes());
+            at = metrics.timed(Stage.DELETES, at);
             Map<ConversationKey, Long> conversationIds = ConversationUpserts.upsert(connection, generation.conversations(), generation.arrivals());
+            at = metrics.timed(Stage.CONVERSATIONS, at);
             for (List<MessageVersion> round : generation.messageRounds()) {
                 List<Written> written = MessageUpserts.upsert(connection, round, conversationIds);
+                at = metrics.timed(Stage.MESSAGES, at);
                 for (Written w : written) {
                     switch (w.kind()) {
                         case UPDATED -> tally.updated++;
@@ -162,9 +183,11 @@ public class BatchWriter {
                     }
                 }
                 tally.unchanged += round.size() - written.size();
+                at = System.nanoTime();
             }
         }
         RateLimitCounts.add(connection, newUserMessages);
+        metrics.timed(Stage.RATE_LIMITS, at);
         return tally;
     }
 

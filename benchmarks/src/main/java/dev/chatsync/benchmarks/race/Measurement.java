@@ -1,0 +1,25 @@
+package dev.chatsync.benchmarks.race;
+
+import java.time.Duration;
+import java.util.Locale;
+
+/** One timed phase of one system: how fast, and what it cost the sink's JVM and Postgres. */
+record Measurement(int round, String system, String phase, long events, double seconds, Duration sinkCpu, Duration postgresCpu,
+                   long walBytes, int indexes) {
+
+    double rate() {
+        return events / seconds;
+    }
+
+    String line(Double copyRate) {
+        String ratio = copyRate == null ? "" : String.format(Locale.ROOT, " = %3.0f %% of COPY", 100 * rate() / copyRate);
+        String sink = sinkCpu == null ? "       —" : String.format(Locale.ROOT, "%8.1f", perThousand(sinkCpu));
+        return String.format(Locale.ROOT, "round %d  %-10s %-24s %,9d rows in %6.2f s = %,8.0f rows/s%-17s  CPU per 1k rows: sink %s ms"
+                        + " + Postgres %6.1f ms;  WAL %,6.0f B/row;  %d indexes on messages",
+                round, system, phase, events, seconds, rate(), ratio, sink, perThousand(postgresCpu), (double) walBytes / events, indexes);
+    }
+
+    private double perThousand(Duration cpu) {
+        return cpu.toNanos() / 1e6 / events * 1000;
+    }
+}

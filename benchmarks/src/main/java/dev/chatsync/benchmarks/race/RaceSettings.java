@@ -1,0 +1,49 @@
+package dev.chatsync.benchmarks.race;
+
+import java.util.Locale;
+
+/**
+ * The race's sizes, each a {@code -D} system property of the same name; the defaults are the full run.
+ *
+ * @param messages           new messages of ~1 KB, in turns of a user message and its reply, round-robin over the conversations
+ * @param conversations      conversations they belong to (a tenth as many users)
+ * @param resync             events of the re-sync phase: per conversation 19 stored messages re-sent unchanged and 1 new
+ * @param partitions         partitions of every topic
+ * @param rounds             rounds, each running every system once, in alternating order
+ * @param persisterConsumers the persister's consumers ({@code chatsync.persister.concurrency})
+ * @param persisterBatch     the persister's largest batch ({@code chatsync.persister.max-batch-size})
+ * @param sinkTasks          the Debezium sink's {@code tasks.max}
+ * @param sinkBatch          the Debezium sink's {@code batch.size}, and its consumers' {@code max.poll.records}
+ * @param progressSeconds    seconds between progress lines
+ */
+record RaceSettings(int messages, int conversations, int resync, int partitions, int rounds,
+                    int persisterConsumers, int persisterBatch, int sinkTasks, int sinkBatch, int progressSeconds) {
+
+    static RaceSettings fromSystemProperties() {
+        int messages = Integer.getInteger("messages", 500_000);
+        return new RaceSettings(
+                messages,
+                Integer.getInteger("conversations", 20_000),
+                Integer.getInteger("resync", messages / 2),
+                Integer.getInteger("partitions", 12),
+                Integer.getInteger("rounds", 2),
+                Integer.getInteger("persister.consumers", 2),
+                Integer.getInteger("persister.batchSize", 1000),
+                // 2 tasks for 2 cores, as the persister's 2 consumers; batch 3,000 with 2 tasks was the best of the
+                // 7 configurations issue 15's first race tried
+                Integer.getInteger("sink.tasks", 2),
+                Integer.getInteger("sink.batchSize", 3000),
+                Integer.getInteger("progressSeconds", 5));
+    }
+
+    int users() {
+        return Math.max(1, conversations / 10);
+    }
+
+    String describe() {
+        return String.format(Locale.ROOT, "%,d new messages of 1 KB over %,d conversations, re-sync of %,d events (+%d, one closing "
+                        + "new message per partition); %d partitions, %d rounds; persister %d consumers, batch %,d; "
+                        + "Debezium %d tasks, batch %,d", messages, conversations, resync, partitions, partitions, rounds,
+                persisterConsumers, persisterBatch, sinkTasks, sinkBatch);
+    }
+}

@@ -1,0 +1,28 @@
+package dev.chatsync.persister.metrics;
+
+/** The steps of one batch, each timed as {@code chatsync.persister.stage{stage}}, in the order they run. */
+public enum Stage {
+    DECODE("decode"),
+    LOCK_OFFSETS("lock-offsets"),
+    /** setting and releasing the savepoint a refused record rolls back to */
+    SAVEPOINTS("savepoints"),
+    FOLD("fold"),
+    USERS("users"),
+    DELETES("deletes"),
+    CONVERSATIONS("conversations"),
+    MESSAGES("messages"),
+    RATE_LIMITS("rate-limits"),
+    ADVANCE_OFFSETS("advance-offsets"),
+    DEAD_LETTERS("dead-letters"),
+    COMMIT("commit");
+
+    private final String tag;
+
+    Stage(String tag) {
+        this.tag = tag;
+    }
+
+    public String tag() {
+        return tag;
+    }
+}
