@@ -7,25 +7,39 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A TCP relay on a fixed loopback port in front of a server that a test can cut off or replace. While
  * cut, open connections are reset and new ones are accepted and closed at once: what a network drop,
  * a Neon compute restart or a lost broker looks like to a client. Retargeting puts a new server (a
- * restarted broker on another port) behind the same address.
+ * restarted broker on another port) behind the same address. A proxy made with a delay holds every
+ * chunk for half of it in each direction, so a request and its answer take the delay longer, whatever
+ * is in flight: the round trip to a database in another zone or region.
  */
 public final class TcpProxy implements AutoCloseable {
 
     private final ServerSocket server;
     private final String targetHost;
+    private final long delayEachWayNanos;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile int targetPort;
     private volatile boolean cut;
 
     /** @param targetPort where to relay to; 0 while nothing is behind the proxy yet (connections are refused) */
     public TcpProxy(String targetHost, int targetPort) {
+        this(targetHost, targetPort, Duration.ZERO);
+    }
+
+    /** @param roundTripDelay added to every round trip through the proxy, half on the way there, half back */
+    public TcpProxy(String targetHost, int targetPort, Duration roundTripDelay) {
+        this.delayEachWayNanos = roundTripDelay.toNanos() / 2;
         this.targetHost = targetHost;
         this.targetPort = targetPort;
         try {
@@ -89,6 +103,10 @@ public final class TcpProxy implements AutoCloseable {
     }
 
     private void pump(Socket from, Socket to) {
+        if (delayEachWayNanos > 0) {
+            delayedPump(from, to);
+            return;
+        }
         Thread thread = new Thread(() -> {
             byte[] buffer = new byte[64 * 1024];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
@@ -108,6 +126,55 @@ public final class TcpProxy implements AutoCloseable {
         }, "tcp-proxy-pump");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /**
+     * A reader that stamps each chunk with when it is due and a writer that waits for that moment, so
+     * the delay adds to each chunk's latency without limiting how many bytes are on their way.
+     */
+    private void delayedPump(Socket from, Socket to) {
+        BlockingQueue<Chunk> due = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
+            byte[] buffer = new byte[64 * 1024];
+            try (InputStream in = from.getInputStream()) {
+                int read;
+                while ((read = in.read(buffer)) >= 0) {
+                    due.add(new Chunk(System.nanoTime() + delayEachWayNanos, Arrays.copyOf(buffer, read)));
+                }
+            } catch (IOException e) {
+                // one side closed or was cut
+            } finally {
+                due.add(Chunk.END);
+            }
+        }, "tcp-proxy-pump");
+        Thread writer = new Thread(() -> {
+            try (OutputStream out = to.getOutputStream()) {
+                // Nagle's algorithm would hold a small chunk behind an unacknowledged one, a stall the delay does not model
+                to.setTcpNoDelay(true);
+                for (Chunk chunk = due.take(); chunk != Chunk.END; chunk = due.take()) {
+                    for (long wait = chunk.dueNanos() - System.nanoTime(); wait > 0; wait = chunk.dueNanos() - System.nanoTime()) {
+                        LockSupport.parkNanos(wait);
+                    }
+                    out.write(chunk.bytes());
+                    out.flush();
+                }
+            } catch (IOException | InterruptedException e) {
+                // one side closed or was cut
+            } finally {
+                closeQuietly(from);
+                closeQuietly(to);
+                open.remove(from);
+                open.remove(to);
+            }
+        }, "tcp-proxy-delay");
+        reader.setDaemon(true);
+        writer.setDaemon(true);
+        reader.start();
+        writer.start();
+    }
+
+    private record Chunk(long dueNanos, byte[] bytes) {
+        static final Chunk END = new Chunk(0, new byte[0]);
     }
 
     private static void closeQuietly(Socket socket) {
