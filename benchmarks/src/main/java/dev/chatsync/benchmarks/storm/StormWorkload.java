@@ -20,6 +20,7 @@ record StormWorkload(int users, int conversations, int messages, Duration messag
         Duration warmUp, Duration steady, Duration storm, Duration after, long seed) {
 
     static final Duration DEBOUNCE = Duration.ofSeconds(2);
+    private static final long SENT = Long.MAX_VALUE;
 
     /** One POST of the schedule: messages [from, to) of a user's conversation, sent {@code atNanos} after the run's start. */
     record Post(long atNanos, int user, int conversation, int from, int to, boolean resync) {
@@ -88,7 +89,7 @@ record StormWorkload(int users, int conversations, int messages, Duration messag
                 sizes[current]++;
                 posts.add(new Post(at + DEBOUNCE.toNanos(), user, current, from, sizes[current], false));
             }
-            resyncsUntil(Long.MAX_VALUE, user, sizes, resyncAt, posts);
+            resyncsUntil(endNanos(), user, sizes, resyncAt, posts);
         }
         posts.sort(Comparator.comparingLong(Post::atNanos));
         return posts;
@@ -98,7 +99,7 @@ record StormWorkload(int users, int conversations, int messages, Duration messag
         for (int c = 0; c < conversations; c++) {
             if (resyncAt[c] <= at) {
                 posts.add(new Post(resyncAt[c], user, c, 0, sizes[c], true));
-                resyncAt[c] = Long.MAX_VALUE;
+                resyncAt[c] = SENT;
             }
         }
     }
