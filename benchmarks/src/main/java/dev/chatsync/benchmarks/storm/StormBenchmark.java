@@ -71,7 +71,7 @@ public final class StormBenchmark {
         StormWorkload workload = new StormWorkload(USERS, CONVERSATIONS, MESSAGES, MESSAGE_EVERY, CHANGED_ONLY, WARM_UP, STEADY, STORM, AFTER, SEED);
         String settings = settings(workload);
         Progress.say("sync storm benchmark: %s", settings);
-        StormReport report = new StormReport(workload, settings);
+        StormReport report = new StormReport(workload, settings, LARGE_MESSAGES);
         List<String> results = new ArrayList<>();
         ConversationBodies bodies = new ConversationBodies();
         try (TestJwks jwks = new TestJwks()) {

@@ -2,6 +2,7 @@ package dev.chatsync.benchmarks.storm;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.text.DecimalFormat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,11 +37,13 @@ final class StormReport {
 
     private final StormWorkload workload;
     private final String settings;
+    private final int largeMessages;
     private final List<Measurements> runs = new ArrayList<>();
 
-    StormReport(StormWorkload workload, String settings) {
+    StormReport(StormWorkload workload, String settings, int largeMessages) {
         this.workload = workload;
         this.settings = settings;
+        this.largeMessages = largeMessages;
     }
 
     void add(Measurements run) {
@@ -104,8 +107,10 @@ final class StormReport {
                         percent(posts.fractionAbove(100)), percent(posts.fractionAbove(1000)), run.failed.get(phase).get()));
             }
         }
-        md.append("\n## Reads, the pipeline and resources\n\n| system | phase | 202 to readable p50 / p99 | GET 1,000 messages p50 / p99 "
-                + "| rows written/s | CPU per POST: API / benchmark JVM / Postgres |\n|---|---|---:|---:|---:|---:|\n");
+        md.append("\n## Reads, the pipeline and resources\n\nCPU per POST: what each process used while the phase ran over the POSTs "
+                + "answered in it (background work and the large conversation's reads included). Rows written: pg_stat_database's inserted "
+                + "and updated rows, every table, as its backends report them (within a second while busy, up to 10 s once idle).\n\n| system | phase | 202 to readable p50 / p99 | GET of " + String.format(Locale.ROOT, "%,d", largeMessages)
+                + " messages p50 / p99 | rows written/s | CPU per POST: API / benchmark JVM / Postgres |\n|---|---|---:|---:|---:|---:|\n");
         for (Measurements run : runs) {
             for (Phase phase : Phase.MEASURED) {
                 Latencies readable = run.readable.get(phase);
@@ -177,6 +182,7 @@ final class StormReport {
         if (logarithmic) {
             LogAxis axis = new LogAxis(valueAxis);
             axis.setSmallestValue(0.1);
+            axis.setNumberFormatOverride(new DecimalFormat("#,##0.#"));
             plot.setRangeAxis(axis);
         }
         double stormStart = workload.steady().toNanos() / 1e9;
