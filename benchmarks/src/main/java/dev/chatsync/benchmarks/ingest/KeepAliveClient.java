@@ -24,7 +24,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * CPU the API then did not get. Requests beyond the free connections wait in order for one, so an
  * open loop still sees queueing.
  */
-final class KeepAliveClient implements AutoCloseable {
+public final class KeepAliveClient implements AutoCloseable {
 
     private static final byte[] END_OF_HEAD = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final String CONTENT_LENGTH = "\r\ncontent-length:";
@@ -37,7 +37,7 @@ final class KeepAliveClient implements AutoCloseable {
     private final Thread loop;
     private volatile boolean closed;
 
-    KeepAliveClient(InetSocketAddress server, int connections) throws IOException {
+    public KeepAliveClient(InetSocketAddress server, int connections) throws IOException {
         this.server = server;
         this.host = server.getHostString() + ":" + server.getPort();
         this.selector = Selector.open();
@@ -50,7 +50,7 @@ final class KeepAliveClient implements AutoCloseable {
     }
 
     /** Completes on the client's thread: a callback that posts again adds no hand-off. */
-    CompletableFuture<Response> post(String path, String bearerToken, byte[] body) {
+    public CompletableFuture<Response> post(String path, String bearerToken, byte[] body) {
         byte[] head = ("POST " + path + " HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: application/json\r\nAuthorization: Bearer "
                 + bearerToken + "\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
         ByteBuffer request = ByteBuffer.allocate(head.length + body.length).put(head).put(body).flip();
@@ -62,7 +62,7 @@ final class KeepAliveClient implements AutoCloseable {
         return exchange.response();
     }
 
-    record Response(int status, byte[] body) {
+    public record Response(int status, byte[] body) {
     }
 
     private record Exchange(ByteBuffer request, CompletableFuture<Response> response) {

@@ -11,7 +11,7 @@ import java.util.Random;
  * text, and every fifth time a tool call with its input and output) with {@code metadata}, the rest
  * as plain content. The text is words drawn at random, so Postgres stores it as it would real text.
  */
-final class ChatMessages {
+public final class ChatMessages {
 
     private static final int BYTES = 1024;
     private static final String[] WORDS = ("kafka postgres batch upsert conversation persona message stream reply sync offset "
@@ -32,7 +32,7 @@ final class ChatMessages {
     }
 
     /** The message at {@code position} of a conversation; {@code version} 0 is the original, a higher one an edit of it. */
-    static Map<String, Object> message(String id, int position, int version) {
+    public static Map<String, Object> message(String id, int position, int version) {
         Random random = new Random(31L * id.hashCode() + version);
         Map<String, Object> message = new LinkedHashMap<>();
         message.put("id", id);

@@ -4,7 +4,7 @@ import java.time.Duration;
 
 import dev.chatsync.faults.processes.Pipeline;
 
-/** Latency added to every persister connection (each chunk either way waits), as a distant or overloaded database. */
+/** Latency added to every round trip of every persister connection, as a distant or overloaded database. */
 public record SlowPostgres(Duration latency, Duration length) implements Fault {
 
     @Override
