@@ -60,7 +60,7 @@ class FaultInjectionIT {
                     profile.users, profile.devicesPerUser, 13);
             Thread.sleep(5000);
 
-            List<FaultWindow> windows = new Schedule(profile.faults, Duration.ofSeconds(3), Duration.ofMinutes(3)).run(pipeline);
+            List<FaultWindow> windows = new Schedule(profile.faults, profile.calm, Duration.ofMinutes(3)).run(pipeline);
 
             List<String> unfinished = load.stop(Duration.ofSeconds(90));
             Optional<Duration> drained = pipeline.backlog().awaitStored(pipeline.backlog().awaitEndOffsets(Duration.ofMinutes(1)), Duration.ofMinutes(2));

@@ -20,21 +20,26 @@ import dev.chatsync.faults.inject.SlowPostgres;
  */
 enum Profile {
 
-    SHORT(3, 3, List.of(
+    SHORT(3, 3, Duration.ofSeconds(3), List.of(
             new PersisterKill(1),
             new ApiKill(),
             new ConnectionKill(3),
             new BrokerKill(Duration.ofSeconds(8)))),
 
-    LONG(4, 3, longFaults());
+    // Spaced so that each fault strikes a pipeline that ran undisturbed for a while and the run lasts
+    // over 10 minutes however quickly the pipeline recovers.
+    LONG(4, 3, Duration.ofSeconds(20), longFaults());
 
     final int users;
     final int devicesPerUser;
+    /** How long the pipeline runs undisturbed after a fault's recovery, before the next fault. */
+    final Duration calm;
     final List<Fault> faults;
 
-    Profile(int users, int devicesPerUser, List<Fault> faults) {
+    Profile(int users, int devicesPerUser, Duration calm, List<Fault> faults) {
         this.users = users;
         this.devicesPerUser = devicesPerUser;
+        this.calm = calm;
         this.faults = faults;
     }
 
