@@ -27,6 +27,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import dev.chatsync.benchmarks.jvm.ExitWhenDone;
 import dev.chatsync.ingest.Bodies;
 import dev.chatsync.ingest.RunningApi;
 import dev.chatsync.ingest.TestJwks;
@@ -83,18 +84,8 @@ public final class IngestBenchmark {
         }
     }
 
-    /**
-     * Exits the JVM either way: the embedded broker's threads would otherwise keep Maven's JVM alive
-     * after a failure, loading the machine the next run measures on.
-     */
     public static void main(String[] args) {
-        try {
-            benchmark();
-        } catch (Throwable failure) {
-            failure.printStackTrace();
-            System.exit(1);
-        }
-        System.exit(0);
+        ExitWhenDone.run(IngestBenchmark::benchmark);
     }
 
     private static void benchmark() throws Exception {

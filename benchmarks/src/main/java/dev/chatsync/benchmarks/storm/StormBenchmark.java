@@ -10,6 +10,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Locale;
 
+import dev.chatsync.benchmarks.jvm.ExitWhenDone;
 import dev.chatsync.benchmarks.sync.Progress;
 import dev.chatsync.ingest.TestJwks;
 
@@ -52,18 +53,8 @@ public final class StormBenchmark {
     private StormBenchmark() {
     }
 
-    /**
-     * Exits the JVM either way: the embedded broker's threads would otherwise keep Maven's JVM alive
-     * after a failure, loading the machine the next run measures on.
-     */
     public static void main(String[] args) {
-        try {
-            run();
-        } catch (Throwable failure) {
-            failure.printStackTrace();
-            System.exit(1);
-        }
-        System.exit(0);
+        ExitWhenDone.run(StormBenchmark::run);
     }
 
     private static void run() throws Exception {

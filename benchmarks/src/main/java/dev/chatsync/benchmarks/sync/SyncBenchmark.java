@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.chatsync.benchmarks.jvm.ExitWhenDone;
+
 /**
  * What the sync protocol costs a front end, on the real pipeline (embedded Kafka and Postgres, the
  * persister, the ingest-api in a JVM of its own, see {@link Pipeline}), each figure printed beside
@@ -45,18 +47,8 @@ public final class SyncBenchmark {
     private SyncBenchmark() {
     }
 
-    /**
-     * Exits the JVM either way: the embedded broker's threads would otherwise keep Maven's JVM alive
-     * after a failure, loading the machine the next run measures on.
-     */
     public static void main(String[] args) {
-        try {
-            run();
-        } catch (Throwable failure) {
-            failure.printStackTrace();
-            System.exit(1);
-        }
-        System.exit(0);
+        ExitWhenDone.run(SyncBenchmark::run);
     }
 
     private static void run() throws Exception {
