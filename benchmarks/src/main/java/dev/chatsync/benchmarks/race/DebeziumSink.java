@@ -76,7 +76,9 @@ final class DebeziumSink implements AutoCloseable {
         }
     }
 
-    static DebeziumSink start(TestPostgres.Database database, String topic, String name, RaceSettings settings) throws IOException {
+    /** @param writeTo where the sink writes: {@code database} itself or a proxy in front of it */
+    static DebeziumSink start(TestPostgres.Database database, TestPostgres.Database writeTo, String topic, String name, RaceSettings settings)
+            throws IOException {
         Path work = Path.of(System.getProperty("race.workDir", "target/race"));
         Files.createDirectories(work);
         Path worker = work.resolve(name + "-worker.properties");
@@ -98,7 +100,7 @@ final class DebeziumSink implements AutoCloseable {
                 "connector.class=io.debezium.connector.jdbc.JdbcSinkConnector",
                 "tasks.max=" + settings.sinkTasks(),
                 "topics=" + topic,
-                "connection.url=" + database.jdbcUrl() + "?reWriteBatchedInserts=true",
+                "connection.url=" + writeTo.jdbcUrl() + "?reWriteBatchedInserts=true",
                 "connection.username=" + database.username(),
                 "connection.password=" + database.password(),
                 "insert.mode=upsert",

@@ -56,11 +56,12 @@ final class PersisterSink implements AutoCloseable {
         this.scrape = scrape;
     }
 
-    static PersisterSink start(TestPostgres.Database database, String topic, String groupId, RaceSettings settings, String logName)
-            throws IOException {
+    /** @param writeTo where the persister writes: {@code database} itself or a proxy in front of it */
+    static PersisterSink start(TestPostgres.Database database, TestPostgres.Database writeTo, String topic, String groupId,
+                               RaceSettings settings, String logName) throws IOException {
         int port = freePort();
         Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("DATABASE_URL", database.databaseUrl());
+        properties.put("DATABASE_URL", writeTo.databaseUrl());
         properties.put("spring.kafka.bootstrap-servers", TestKafka.shared().bootstrapServers());
         properties.put("chatsync.events.topic", topic);
         properties.put("chatsync.persister.group-id", groupId);
@@ -73,7 +74,9 @@ final class PersisterSink implements AutoCloseable {
         properties.put("springdoc.api-docs.enabled", "false");
         properties.put("logging.level.root", "WARN");
         properties.put("server.port", Integer.toString(port));
-        List<String> command = new ArrayList<>(List.of(ProjectClasspath.java(), "-cp", classpath(), PersisterApplication.class.getName()));
+        List<String> command = new ArrayList<>(List.of(ProjectClasspath.java()));
+        command.addAll(settings.persisterJvm());
+        command.addAll(List.of("-cp", classpath(), PersisterApplication.class.getName()));
         command.addAll(List.of(CommandLine.arguments(properties)));
         Path work = Path.of(System.getProperty("race.workDir", "target/race"));
         return new PersisterSink(SinkProcess.start(command, work.resolve(logName + ".log").toFile()), port, database, topic,

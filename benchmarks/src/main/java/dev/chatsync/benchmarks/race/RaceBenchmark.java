@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -16,6 +17,7 @@ import dev.chatsync.benchmarks.race.PersisterSink.Meters;
 import dev.chatsync.benchmarks.race.Workload.Resent;
 import dev.chatsync.benchmarks.race.Workload.Row;
 import dev.chatsync.persister.metrics.Stage;
+import dev.chatsync.testsupport.TcpProxy;
 import dev.chatsync.testsupport.TestPostgres;
 
 /**
@@ -40,6 +42,7 @@ public final class RaceBenchmark {
     private final List<Measurement> measurements = new ArrayList<>();
     private final List<String> stageReports = new ArrayList<>();
     private PostgresServer postgres;
+    private TcpProxy proxy;
     private CopyReference copy;
     private List<String> debeziumVersions = List.of();
 
@@ -65,11 +68,18 @@ public final class RaceBenchmark {
     private void run() throws Exception {
         progress.say("race: %s", settings.describe());
         postgres = PostgresServer.of(TestPostgres.shared().newDatabase("race_server"));
+        if (settings.postgresRoundTrip() > 0) {
+            proxy = new TcpProxy(TestPostgres.shared().host(), TestPostgres.shared().port(), Duration.ofMillis(settings.postgresRoundTrip()));
+        }
         topics.fill(progress);
         copy = CopyReference.prepare(workload, settings, work, progress);
         progress.say("topics filled, COPY's rows written");
         for (int round = 1; round <= settings.rounds(); round++) {
-            List<String> order = round % 2 == 1 ? List.of("COPY", "persister", "Debezium") : List.of("Debezium", "persister", "COPY");
+            List<String> order = new ArrayList<>(RaceSettings.ALL_SYSTEMS);
+            if (round % 2 == 0) {
+                Collections.reverse(order);
+            }
+            order.removeIf(system -> !settings.races(system));
             progress.say("round %d of %d: %s", round, settings.rounds(), String.join(", ", order));
             for (String system : order) {
                 switch (system) {
@@ -86,7 +96,7 @@ public final class RaceBenchmark {
         TestPostgres.Database database = TestPostgres.shared().newDatabase("race_copy_" + round);
         migrate(database);
         copy.setUp(database);
-        try (Connection connection = database.connect()) {
+        try (Connection connection = writeTo(database).connect()) {
             PostgresServer.Sample before = postgres.checkpointAndSample(database);
             long started = System.nanoTime();
             long rows = copy.copy(connection);
@@ -107,7 +117,7 @@ public final class RaceBenchmark {
     private void persisterPhase(int round, String phase, TestPostgres.Database database, String topic, long events) throws Exception {
         String group = "race-persister-" + round + "-" + (phase.equals(NEW) ? "new" : "resync");
         postgres.checkpointAndSample(database);
-        try (PersisterSink persister = PersisterSink.start(database, topic, group, settings, group);
+        try (PersisterSink persister = PersisterSink.start(database, writeTo(database), topic, group, settings, group);
              ConsumerGroups groups = new ConsumerGroups()) {
             SinkProcess process = persister.process();
             groups.awaitAssigned(group, settings.partitions(), START_TIMEOUT, process::alive);
@@ -144,7 +154,7 @@ public final class RaceBenchmark {
             throws Exception {
         String name = "race-debezium-" + round + "-" + (phase.equals(NEW) ? "new" : "resync");
         postgres.checkpointAndSample(database);
-        try (DebeziumSink sink = DebeziumSink.start(database, topic, name, settings); ConsumerGroups groups = new ConsumerGroups()) {
+        try (DebeziumSink sink = DebeziumSink.start(database, writeTo(database), topic, name, settings); ConsumerGroups groups = new ConsumerGroups()) {
             SinkProcess process = sink.process();
             groups.awaitAssigned(sink.groupId(), settings.partitions(), START_TIMEOUT, sink::healthy);
             PostgresServer.Sample before = postgres.sample(database);
@@ -183,6 +193,12 @@ public final class RaceBenchmark {
         }
     }
 
+    /** The database as the system under test reaches it: through the proxy when round trips are delayed. */
+    private TestPostgres.Database writeTo(TestPostgres.Database database) {
+        return proxy == null ? database
+                : new TestPostgres.Database("127.0.0.1", proxy.port(), database.name(), database.username(), database.password());
+    }
+
     private void record(Measurement measurement) {
         measurements.add(measurement);
         progress.say("%s", measurement.line(null));
@@ -206,10 +222,10 @@ public final class RaceBenchmark {
     private void printResults() {
         System.out.printf(Locale.ROOT, "%nRESULTS (%s)%n", settings.describe());
         for (Measurement m : measurements) {
-            System.out.println(m.line(m.phase().equals(NEW) && !m.system().equals("COPY") ? copyRate(m.round()) : null));
+            System.out.println(m.line(m.phase().equals(NEW) && !m.system().equals("COPY") && settings.races("COPY") ? copyRate(m.round()) : null));
         }
         System.out.println();
-        for (int round = 1; round <= settings.rounds(); round++) {
+        for (int round = 1; round <= settings.rounds() && settings.systems().containsAll(RaceSettings.ALL_SYSTEMS); round++) {
             Measurement persisterNew = find(round, "persister", NEW);
             Measurement persisterResync = find(round, "persister", RESYNC);
             Measurement debeziumNew = find(round, "Debezium", NEW);

@@ -1,5 +1,6 @@
 package dev.chatsync.benchmarks.race;
 
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -15,9 +16,17 @@ import java.util.Locale;
  * @param sinkTasks          the Debezium sink's {@code tasks.max}
  * @param sinkBatch          the Debezium sink's {@code batch.size}, and its consumers' {@code max.poll.records}
  * @param progressSeconds    seconds between progress lines
+ * @param systems            the systems raced ({@code race.systems}, comma-separated), all three by default
+ * @param postgresRoundTrip  milliseconds every round trip to Postgres takes longer ({@code postgres.delayMs}), through
+ *                           {@code TcpProxy}: 1 is Neon reached from the same region
+ * @param persisterJvm       extra JVM options of the persister's process ({@code persister.jvmOptions}, space-separated),
+ *                           e.g. a flight recording
  */
 record RaceSettings(int messages, int conversations, int resync, int partitions, int rounds,
-                    int persisterConsumers, int persisterBatch, int sinkTasks, int sinkBatch, int progressSeconds) {
+                    int persisterConsumers, int persisterBatch, int sinkTasks, int sinkBatch, int progressSeconds,
+                    List<String> systems, int postgresRoundTrip, List<String> persisterJvm) {
+
+    static final List<String> ALL_SYSTEMS = List.of("COPY", "persister", "Debezium");
 
     static RaceSettings fromSystemProperties() {
         int messages = Integer.getInteger("messages", 500_000);
@@ -33,7 +42,14 @@ record RaceSettings(int messages, int conversations, int resync, int partitions,
                 // 7 configurations issue 15's first race tried
                 Integer.getInteger("sink.tasks", 2),
                 Integer.getInteger("sink.batchSize", 3000),
-                Integer.getInteger("progressSeconds", 5));
+                Integer.getInteger("progressSeconds", 5),
+                List.of(System.getProperty("race.systems", String.join(",", ALL_SYSTEMS)).split(",")),
+                Integer.getInteger("postgres.delayMs", 0),
+                List.of(System.getProperty("persister.jvmOptions", "").split(" ")).stream().filter(o -> !o.isBlank()).toList());
+    }
+
+    boolean races(String system) {
+        return systems.contains(system);
     }
 
     int users() {
@@ -43,7 +59,8 @@ record RaceSettings(int messages, int conversations, int resync, int partitions,
     String describe() {
         return String.format(Locale.ROOT, "%,d new messages of 1 KB over %,d conversations, re-sync of %,d events (+%d, one closing "
                         + "new message per partition); %d partitions, %d rounds; persister %d consumers, batch %,d; "
-                        + "Debezium %d tasks, batch %,d", messages, conversations, resync, partitions, partitions, rounds,
-                persisterConsumers, persisterBatch, sinkTasks, sinkBatch);
+                        + "Debezium %d tasks, batch %,d; Postgres round trips +%d ms; systems %s", messages, conversations, resync,
+                partitions, partitions, rounds, persisterConsumers, persisterBatch, sinkTasks, sinkBatch, postgresRoundTrip,
+                String.join(", ", systems));
     }
 }

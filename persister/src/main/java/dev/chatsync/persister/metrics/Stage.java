@@ -10,6 +10,11 @@ public enum Stage {
     USERS("users"),
     DELETES("deletes"),
     CONVERSATIONS("conversations"),
+    /** sorting a round's messages by digest into new, unchanged and different */
+    MESSAGE_PROBE("message-probe"),
+    /** the binary COPY of new messages */
+    MESSAGE_COPY("message-copy"),
+    /** the exact comparison and write of messages that differ from the stored version */
     MESSAGES("messages"),
     RATE_LIMITS("rate-limits"),
     ADVANCE_OFFSETS("advance-offsets"),

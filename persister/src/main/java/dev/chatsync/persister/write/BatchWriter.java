@@ -166,8 +166,7 @@ public class BatchWriter {
             Map<ConversationKey, Long> conversationIds = ConversationUpserts.upsert(connection, generation.conversations(), generation.arrivals());
             at = metrics.timed(Stage.CONVERSATIONS, at);
             for (List<MessageVersion> round : generation.messageRounds()) {
-                List<Written> written = MessageUpserts.upsert(connection, round, conversationIds);
-                at = metrics.timed(Stage.MESSAGES, at);
+                List<Written> written = MessageUpserts.upsert(connection, round, conversationIds, metrics);
                 for (Written w : written) {
                     switch (w.kind()) {
                         case UPDATED -> tally.updated++;

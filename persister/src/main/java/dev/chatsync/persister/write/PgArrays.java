@@ -20,6 +20,10 @@ final class PgArrays {
         return connection.createArrayOf("text", rows.stream().map(column).toArray(String[]::new));
     }
 
+    static <T> Array bytea(Connection connection, Collection<T> rows, Function<T, byte[]> column) throws SQLException {
+        return connection.createArrayOf("bytea", rows.stream().map(column).toArray(byte[][]::new));
+    }
+
     static <T> Array int4(Connection connection, Collection<T> rows, Function<T, Integer> column) throws SQLException {
         return connection.createArrayOf("int4", rows.stream().map(column).toArray(Integer[]::new));
     }
