@@ -92,12 +92,12 @@ public final class RaceBenchmark {
         printResults();
     }
 
-    private void raceCopy(int round) throws SQLException, IOException {
+    private void raceCopy(int round) throws Exception {
         TestPostgres.Database database = TestPostgres.shared().newDatabase("race_copy_" + round);
         migrate(database);
         copy.setUp(database);
         try (Connection connection = writeTo(database).connect()) {
-            PostgresServer.Sample before = postgres.checkpointAndSample(database);
+            PostgresServer.Sample before = postgres.checkpointAndSample(database, progress);
             long started = System.nanoTime();
             long rows = copy.copy(connection);
             double seconds = seconds(started);
@@ -105,6 +105,7 @@ public final class RaceBenchmark {
             record(new Measurement(round, "COPY", NEW, rows, seconds, null, after.cpu().minus(before.cpu()),
                     after.walBytes() - before.walBytes(), PostgresServer.indexesOnMessages(database)));
         }
+        postgres.drop(database);
     }
 
     private void racePersister(int round) throws Exception {
@@ -112,11 +113,12 @@ public final class RaceBenchmark {
         migrate(database);
         persisterPhase(round, NEW, database, topics.persisterNew, workload.newMessages());
         persisterPhase(round, RESYNC, database, topics.persisterResync, resync.size());
+        postgres.drop(database);
     }
 
     private void persisterPhase(int round, String phase, TestPostgres.Database database, String topic, long events) throws Exception {
         String group = "race-persister-" + round + "-" + (phase.equals(NEW) ? "new" : "resync");
-        postgres.checkpointAndSample(database);
+        postgres.checkpointAndSample(database, progress);
         try (PersisterSink persister = PersisterSink.start(database, writeTo(database), topic, group, settings, group);
              ConsumerGroups groups = new ConsumerGroups()) {
             SinkProcess process = persister.process();
@@ -148,12 +150,13 @@ public final class RaceBenchmark {
         DebeziumSink.createTable(database);
         debeziumPhase(round, NEW, database, topics.sinkNew, workload.newMessages(), workload.lastNewMessages());
         debeziumPhase(round, RESYNC, database, topics.sinkResync, resync.size(), Workload.closingMessages(resync, settings.partitions()));
+        postgres.drop(database);
     }
 
     private void debeziumPhase(int round, String phase, TestPostgres.Database database, String topic, long events, List<Row> lastRows)
             throws Exception {
         String name = "race-debezium-" + round + "-" + (phase.equals(NEW) ? "new" : "resync");
-        postgres.checkpointAndSample(database);
+        postgres.checkpointAndSample(database, progress);
         try (DebeziumSink sink = DebeziumSink.start(database, writeTo(database), topic, name, settings); ConsumerGroups groups = new ConsumerGroups()) {
             SinkProcess process = sink.process();
             groups.awaitAssigned(sink.groupId(), settings.partitions(), START_TIMEOUT, sink::healthy);

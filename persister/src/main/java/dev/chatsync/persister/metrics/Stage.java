@@ -4,7 +4,7 @@ package dev.chatsync.persister.metrics;
 public enum Stage {
     DECODE("decode"),
     LOCK_OFFSETS("lock-offsets"),
-    /** setting and releasing the savepoint a refused record rolls back to */
+    /** setting and releasing the savepoints a refused record rolls back to, once a batch was refused */
     SAVEPOINTS("savepoints"),
     FOLD("fold"),
     USERS("users"),

@@ -69,7 +69,7 @@ public class BatchWriter {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                BatchResult result = writeInTransaction(connection, topicId, topic, batch);
+                BatchResult result = writeRefusingNothing(connection, topicId, topic, batch);
                 long committing = System.nanoTime();
                 // A commit that fails on a dropped connection may still have committed; the retry then
                 // finds the records below next_offset and skips them, so the ambiguity is harmless.
@@ -90,7 +90,23 @@ public class BatchWriter {
         }
     }
 
-    private BatchResult writeInTransaction(Connection connection, UUID topicId, String topic, List<Decoded> batch) throws SQLException {
+    /**
+     * Writes the batch without savepoints, which would cost two round trips a batch; only when the
+     * database refuses some of its data is the transaction rolled back and the batch written again,
+     * finding the refused records by {@link #applyBisecting}.
+     */
+    private BatchResult writeRefusingNothing(Connection connection, UUID topicId, String topic, List<Decoded> batch) throws SQLException {
+        try {
+            return writeInTransaction(connection, topicId, topic, batch, false);
+        } catch (SQLException e) {
+            DatabaseFailures.permanentOrThrow(e);
+            connection.rollback();
+            return writeInTransaction(connection, topicId, topic, batch, true);
+        }
+    }
+
+    private BatchResult writeInTransaction(Connection connection, UUID topicId, String topic, List<Decoded> batch, boolean bisect)
+            throws SQLException {
         SortedMap<Integer, Long> nextOffsets = new TreeMap<>();
         for (Decoded decoded : batch) {
             nextOffsets.merge(decoded.record().partition(), decoded.record().offset() + 1, Math::max);
@@ -111,7 +127,11 @@ public class BatchWriter {
                 events.add((Decoded.Event) decoded);
             }
         }
-        applyBisecting(connection, events, tally);
+        if (bisect) {
+            applyBisecting(connection, events, tally);
+        } else if (!events.isEmpty()) {
+            tally.add(apply(connection, events));
+        }
         long at = System.nanoTime();
         KafkaOffsets.advance(connection, topicId, nextOffsets);
         at = metrics.timed(Stage.ADVANCE_OFFSETS, at);
