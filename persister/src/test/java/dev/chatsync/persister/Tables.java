@@ -59,6 +59,14 @@ public final class Tables {
         return dump;
     }
 
+    public static void execute(TestPostgres.Database database, String sql) {
+        try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static long number(TestPostgres.Database database, String sql) {
         List<String> rows = rows(database, sql);
         return rows.isEmpty() || rows.get(0).equals("null") ? 0 : Long.parseLong(rows.get(0));

@@ -99,6 +99,43 @@ class BatchWriterIT {
     }
 
     @Test
+    void messagesStoredWithoutADigestAreComparedInFullAndAnUnchangedResyncWritesNothing() {
+        writer.write(batch(
+                message("u-undigested", "c1", "m1", user, "stored before digests", 1),
+                message("u-undigested", "c1", "m2", assistant, "also before", 2)));
+        Tables.execute(database, "UPDATE messages SET version_hash = NULL "
+                + "WHERE conversation_pk IN (SELECT id FROM conversations WHERE user_id = 'u-undigested')");
+
+        BatchResult resync = writer.write(batch(
+                message("u-undigested", "c1", "m1", user, "stored before digests", 3),
+                message("u-undigested", "c1", "m2", assistant, "also before, edited", 4)));
+
+        assertThat(resync.unchanged()).isEqualTo(1);
+        assertThat(resync.updated()).isEqualTo(1);
+        assertThat(Tables.rows(database, "SELECT m.message_id, m.content, m.revision, m.version_hash IS NOT NULL FROM messages m "
+                + "JOIN conversations c ON c.id = m.conversation_pk WHERE c.user_id = 'u-undigested' ORDER BY m.seq"))
+                .containsExactly("m1|stored before digests|1|f", "m2|also before, edited|2|t");
+        assertThat(Tables.rows(database, "SELECT r.message_id, r.content, r.revision FROM message_revisions r "
+                + "JOIN conversations c ON c.id = r.conversation_pk WHERE c.user_id = 'u-undigested'"))
+                .containsExactly("m2|also before|1");
+    }
+
+    @Test
+    void theDigestOfAStoredVersionFollowsItsEdits() {
+        writer.write(batch(message("u-digest", "c1", "m1", assistant, "first", 1)));
+        writer.write(batch(message("u-digest", "c1", "m1", assistant, "second", 2)));
+
+        BatchResult again = writer.write(batch(message("u-digest", "c1", "m1", assistant, "second", 3)));
+        BatchResult back = writer.write(batch(message("u-digest", "c1", "m1", assistant, "first", 4)));
+
+        assertThat(again.unchanged()).isEqualTo(1);
+        // an earlier version the message keeps: unchanged too, found by the full comparison
+        assertThat(back.unchanged()).isEqualTo(1);
+        assertThat(Tables.rows(database, "SELECT m.content, m.revision FROM messages m JOIN conversations c ON c.id = m.conversation_pk "
+                + "WHERE c.user_id = 'u-digest'")).containsExactly("second|2");
+    }
+
+    @Test
     void deleteThenNewMessagesInOneBatchFollowKafkaOrder() {
         writer.write(batch(
                 message("u-del1", "c1", "old-1", user, "before", 1),
