@@ -42,8 +42,8 @@ final class ConversationUpserts {
                 FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::int8[], ?::int8[]) WITH ORDINALITY
                     AS i(user_id, conversation_id, persona_id, title, created_ms, updated_ms, ord)
             ), arrivals AS (
-                SELECT user_id, conversation_id, message_id, timestamptz 'epoch' + accepted_ms * interval '1 millisecond' AS accepted_at
-                FROM unnest(?::text[], ?::text[], ?::text[], ?::int8[]) AS a(user_id, conversation_id, message_id, accepted_ms)
+                SELECT conversation_ord, message_id, timestamptz 'epoch' + accepted_ms * interval '1 millisecond' AS accepted_at
+                FROM unnest(?::int4[], ?::text[], ?::int8[]) AS a(conversation_ord, message_id, accepted_ms)
             ), existing AS (
                 SELECT c.id, c.persona_id AS old_persona_id, c.title AS old_title, i.*
                 FROM input i JOIN conversations c ON c.user_id = i.user_id AND c.conversation_id = i.conversation_id
@@ -65,7 +65,7 @@ final class ConversationUpserts {
                 SELECT t.ord, b.message_id FROM tombstoned t CROSS JOIN LATERAL unnest(t.message_ids) AS b(message_id)
             ), revived AS (
                 SELECT t.ord, min(n.accepted_at) AS created_at
-                FROM tombstoned t JOIN arrivals n ON n.user_id = t.user_id AND n.conversation_id = t.conversation_id
+                FROM tombstoned t JOIN arrivals n ON n.conversation_ord = t.ord
                 WHERE NOT EXISTS (SELECT 1 FROM buried b WHERE b.ord = t.ord AND b.message_id = n.message_id)
                 GROUP BY t.ord
             ), inserted AS (
@@ -76,9 +76,9 @@ final class ConversationUpserts {
                 ORDER BY a.ord
                 RETURNING id, user_id, conversation_id
             )
-            SELECT id, user_id, conversation_id FROM existing
+            SELECT ord, id FROM existing
             UNION ALL
-            SELECT id, user_id, conversation_id FROM inserted
+            SELECT i.ord, n.id FROM inserted n JOIN input i ON i.user_id = n.user_id AND i.conversation_id = n.conversation_id
             """;
 
     private ConversationUpserts() {
@@ -94,6 +94,12 @@ final class ConversationUpserts {
         if (changes.isEmpty()) {
             return ids;
         }
+        // arrivals name their conversation by its ordinal in the input, and rows come back as (ordinal, id):
+        // no identity travels twice
+        Map<ConversationKey, Integer> ordinals = new HashMap<>(changes.size() * 2);
+        for (int i = 0; i < changes.size(); i++) {
+            ordinals.put(changes.get(i).key(), i + 1);
+        }
         try (PreparedStatement statement = connection.prepareStatement(SQL)) {
             statement.setArray(1, PgArrays.text(connection, changes, c -> c.key().userId()));
             statement.setArray(2, PgArrays.text(connection, changes, c -> c.key().conversationId()));
@@ -101,13 +107,12 @@ final class ConversationUpserts {
             statement.setArray(4, PgArrays.text(connection, changes, ConversationChange::title));
             statement.setArray(5, PgArrays.epochMillis(connection, changes, ConversationChange::createdAt));
             statement.setArray(6, PgArrays.epochMillis(connection, changes, ConversationChange::updatedAt));
-            statement.setArray(7, PgArrays.text(connection, arrivals, m -> m.conversation().userId()));
-            statement.setArray(8, PgArrays.text(connection, arrivals, m -> m.conversation().conversationId()));
-            statement.setArray(9, PgArrays.text(connection, arrivals, MessageVersion::messageId));
-            statement.setArray(10, PgArrays.epochMillis(connection, arrivals, MessageVersion::acceptedAt));
+            statement.setArray(7, PgArrays.int4(connection, arrivals, m -> ordinals.get(m.conversation())));
+            statement.setArray(8, PgArrays.text(connection, arrivals, MessageVersion::messageId));
+            statement.setArray(9, PgArrays.epochMillis(connection, arrivals, MessageVersion::acceptedAt));
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    ids.put(new ConversationKey(rows.getString(2), rows.getString(3)), rows.getLong(1));
+                    ids.put(changes.get(rows.getInt(1) - 1).key(), rows.getLong(2));
                 }
             }
         }
