@@ -75,7 +75,7 @@ final class PersisterSink implements AutoCloseable {
         properties.put("logging.level.root", "WARN");
         properties.put("server.port", Integer.toString(port));
         List<String> command = new ArrayList<>(List.of(ProjectClasspath.java()));
-        command.addAll(settings.persisterJvm());
+        settings.persisterJvm().forEach(option -> command.add(option.replace("{phase}", logName)));
         command.addAll(List.of("-cp", classpath(), PersisterApplication.class.getName()));
         command.addAll(List.of(CommandLine.arguments(properties)));
         Path work = Path.of(System.getProperty("race.workDir", "target/race"));

@@ -20,7 +20,7 @@ import java.util.Locale;
  * @param postgresRoundTrip  milliseconds every round trip to Postgres takes longer ({@code postgres.delayMs}), through
  *                           {@code TcpProxy}: 1 is Neon reached from the same region
  * @param persisterJvm       extra JVM options of the persister's process ({@code persister.jvmOptions}, space-separated),
- *                           e.g. a flight recording
+ *                           where {@code {phase}} names the phase, e.g. a flight recording to {@code target/race/{phase}.jfr}
  */
 record RaceSettings(int messages, int conversations, int resync, int partitions, int rounds,
                     int persisterConsumers, int persisterBatch, int sinkTasks, int sinkBatch, int progressSeconds,
