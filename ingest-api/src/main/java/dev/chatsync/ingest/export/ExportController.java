@@ -72,10 +72,11 @@ class ExportController {
     private Flux<DataBuffer> document(String userId, boolean withRevisions, Instant exportedAt, DataBufferFactory buffers) {
         ExportWriter writer = new ExportWriter(buffers, Math.toIntExact(properties.chunkBytes().toBytes()));
         Flux<DataBuffer> conversations = conversationPages(userId)
-                .concatMapIterable(page -> page)
+                // one page at a time: a prefetch would read pages ahead of what the client took
+                .concatMapIterable(page -> page, 1)
                 .concatMap(conversation -> Flux.concat(
                         Flux.defer(() -> Flux.fromIterable(writer.conversation(conversation))),
-                        rowPages(conversation.pk(), withRevisions).concatMapIterable(writer::rows),
+                        rowPages(conversation.pk(), withRevisions).concatMapIterable(writer::rows, 1),
                         Flux.defer(() -> Flux.fromIterable(writer.endConversation()))), 1);
         return Flux.concat(
                 Flux.defer(() -> Flux.fromIterable(writer.start(exportedAt, withRevisions))),

@@ -130,11 +130,8 @@ final class ChatGptConversation {
         List<String> branch = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         String nodeId = current;
+        seen.add(current);
         while (nodeId != null) {
-            if (!seen.add(nodeId)) {
-                throw ProblemException.invalid(JsonPaths.property(path + ".mapping", nodeId) + ".parent", "acyclic",
-                        "parent links must lead to a root, not around a cycle");
-            }
             JsonNode node = mapping.get(nodeId);
             String nodePath = JsonPaths.property(path + ".mapping", nodeId);
             if (!node.isObject()) {
@@ -146,6 +143,8 @@ final class ChatGptConversation {
                 nodeId = null;
             } else if (!parent.isString() || !mapping.has(parent.stringValue())) {
                 throw ProblemException.invalid(nodePath + ".parent", "node", "must name a node of mapping, or be null at the root");
+            } else if (!seen.add(parent.stringValue())) {
+                throw ProblemException.invalid(nodePath + ".parent", "acyclic", "parent links must lead to a root, not around a cycle");
             } else {
                 nodeId = parent.stringValue();
             }
