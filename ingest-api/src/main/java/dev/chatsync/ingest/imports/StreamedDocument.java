@@ -1,6 +1,7 @@
 package dev.chatsync.ingest.imports;
 
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Deque;
 
 import dev.chatsync.ingest.problem.ProblemException;
@@ -46,6 +47,7 @@ final class StreamedDocument {
     private final ByteArrayFeeder feeder = (ByteArrayFeeder) parser.nonBlockingInputFeeder();
     private final Deque<JsonNode> open = new ArrayDeque<>();
     private long bytes;
+    private byte[] heldBack = new byte[0];
     private Form form;
     private int depth;
     private String topProperty;
@@ -74,16 +76,22 @@ final class StreamedDocument {
         if (bytes > maxBytes) {
             throw ProblemException.tooLarge(maxBytes);
         }
-        try {
-            feeder.feedInput(chunk, 0, chunk.length);
-            drain();
-        } catch (JacksonException e) {
-            throw malformed(e);
+        byte[] input = heldBack.length == 0 ? chunk : joined(heldBack, chunk);
+        int end = input.length;
+        while (end > 0 && endsChunkBadly(input[end - 1])) {
+            end--;
+        }
+        heldBack = Arrays.copyOfRange(input, end, input.length);
+        if (end > 0) {
+            parse(input, end);
         }
     }
 
     /** The body ended: anything left unclosed is malformed. */
     void end() {
+        if (heldBack.length > 0) {
+            parse(heldBack, heldBack.length);
+        }
         try {
             feeder.endOfInput();
             drain();
@@ -93,6 +101,30 @@ final class StreamedDocument {
         if (form == null) {
             throw ProblemException.invalid("$", "required", "a JSON document is required: a chat-sync export or ChatGPT's conversations.json");
         }
+    }
+
+    private void parse(byte[] input, int length) {
+        try {
+            feeder.feedInput(input, 0, length);
+            drain();
+        } catch (JacksonException e) {
+            throw malformed(e);
+        }
+    }
+
+    /**
+     * Jackson's non-blocking parser (3.1) accepts {@code {"a": }} and {@code {"a": 1, }} when its input
+     * is cut right after the colon or comma (or whitespace after them): such bytes are held back
+     * until the next chunk, so where the network cuts the body never decides whether it is valid.
+     */
+    private static boolean endsChunkBadly(byte b) {
+        return b == ':' || b == ',' || b == ' ' || b == '\t' || b == '\n' || b == '\r';
+    }
+
+    private static byte[] joined(byte[] first, byte[] second) {
+        byte[] joined = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, joined, first.length, second.length);
+        return joined;
     }
 
     private void drain() {

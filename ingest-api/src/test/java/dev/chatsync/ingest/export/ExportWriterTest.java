@@ -39,9 +39,9 @@ class ExportWriterTest {
         take(writer.endConversation());
         take(writer.end());
 
-        assertThat(chunks).hasSizeGreaterThan(40);
-        // a chunk is cut once it reached the size, so it overshoots by at most one row
-        assertThat(chunks).allSatisfy(chunk -> assertThat(chunk.length).isLessThan(CHUNK + 400));
+        assertThat(chunks.size()).isGreaterThan(40);
+        // a chunk is cut once it reached the size, so it overshoots by at most one row (about 420 bytes here)
+        assertThat(chunks.stream().map(chunk -> chunk.length).toList()).allSatisfy(size -> assertThat(size).isLessThan(CHUNK + 500));
         JsonNode document = JSON.readTree(joined());
         assertThat(document.get("format").stringValue()).isEqualTo("chat-sync.export");
         assertThat(document.get("version").intValue()).isEqualTo(1);

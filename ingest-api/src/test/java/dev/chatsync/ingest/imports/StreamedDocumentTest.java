@@ -67,6 +67,18 @@ class StreamedDocumentTest {
     }
 
     @Test
+    void whereTheBodyIsCutNeverMakesAMissingValueOrATrailingCommaValid() {
+        for (int chunk = 1; chunk <= 12; chunk++) {
+            for (String document : List.of("[{\"title\": }]", "[{\"title\":\"a\" , }]", "[{\"a\":\n\t}]")) {
+                int size = chunk;
+                assertThatThrownBy(() -> feed(document, size, Long.MAX_VALUE)).as("%s in chunks of %d", document, size)
+                        .isInstanceOfSatisfying(ProblemException.class,
+                                problem -> assertThat(problem.violations().get(0).rule()).isEqualTo("malformed_json"));
+            }
+        }
+    }
+
+    @Test
     void onlyOneDocumentOfEitherFormIsRead() {
         assertProblem("[] []", "$", "single_document");
         assertProblem("\"conversations\"", "$", "type");
