@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 
-import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -72,18 +71,19 @@ class ImportController {
         String userId = caller.getSubject();
         DocumentImport document = new DocumentImport(properties, writes, ids, Instant.now().truncatedTo(ChronoUnit.MILLIS));
         return request.getBody()
-                // parsing and checking are CPU work the size of the document: off the event loop
-                .publishOn(Schedulers.parallel(), 2)
-                .doOnDiscard(DataBuffer.class, DataBufferUtils::release)
-                .doOnNext(buffer -> {
+                // copied where Netty delivers it: the server's buffer is only good until this returns
+                .map(buffer -> {
                     byte[] bytes = new byte[buffer.readableByteCount()];
                     try {
                         buffer.read(bytes);
                     } finally {
                         DataBufferUtils.release(buffer);
                     }
-                    document.feed(bytes);
+                    return bytes;
                 })
+                // parsing and checking are CPU work the size of the document: off the event loop
+                .publishOn(Schedulers.parallel(), 2)
+                .doOnNext(document::feed)
                 .then(Mono.fromCallable(document::finish))
                 .flatMap(result -> publish(userId, result))
                 .doFinally(signal -> running.release());
