@@ -61,17 +61,19 @@ class ExportController {
         boolean withRevisions = "true".equals(revisions);
         String userId = caller.getSubject();
         Instant exportedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        Flux<DataBuffer> body = Flux.defer(() -> document(userId, withRevisions, exportedAt, response.bufferFactory()));
         String filename = "chat-sync-export-" + exportedAt.atOffset(ZoneOffset.UTC).toLocalDate() + ".json";
-        return Mono.just(ResponseEntity.ok()
+        int size = properties.conversationsPerPage();
+        // the first page is read before the answer starts, so a database that is away is a 503, not a cut download
+        return jdbc.run(() -> reads.conversations(userId, "", size)).map(first -> ResponseEntity.ok()
                 .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename(filename).build().toString())
                 .contentType(MediaType.APPLICATION_JSON)
-                .body(body));
+                .body(Flux.defer(() -> document(userId, first, withRevisions, exportedAt, response.bufferFactory()))));
     }
 
-    private Flux<DataBuffer> document(String userId, boolean withRevisions, Instant exportedAt, DataBufferFactory buffers) {
+    private Flux<DataBuffer> document(String userId, List<ExportReads.Conversation> firstPage, boolean withRevisions, Instant exportedAt,
+            DataBufferFactory buffers) {
         ExportWriter writer = new ExportWriter(buffers, Math.toIntExact(properties.chunkBytes().toBytes()));
-        Flux<DataBuffer> conversations = conversationPages(userId)
+        Flux<DataBuffer> conversations = conversationPages(userId, firstPage)
                 // one page at a time: a prefetch would read pages ahead of what the client took
                 .concatMapIterable(page -> page, 1)
                 .concatMap(conversation -> Flux.concat(
@@ -84,9 +86,9 @@ class ExportController {
                 Flux.defer(() -> Flux.fromIterable(writer.end())));
     }
 
-    private Flux<List<ExportReads.Conversation>> conversationPages(String userId) {
+    private Flux<List<ExportReads.Conversation>> conversationPages(String userId, List<ExportReads.Conversation> firstPage) {
         int size = properties.conversationsPerPage();
-        return jdbc.run(() -> reads.conversations(userId, "", size))
+        return Mono.just(firstPage)
                 .expand(page -> page.size() < size ? Mono.empty()
                         : jdbc.run(() -> reads.conversations(userId, page.get(page.size() - 1).conversationId(), size)));
     }
