@@ -16,8 +16,9 @@ import org.springframework.stereotype.Component;
 @Component
 class ExportReads {
 
-    // conversations_identity (user_id, conversation_id) serves both the filter and the order; ordered by
-    // id, unlike by creation, an export and the export of its import list conversations alike
+    // conversations_identity (user_id, conversation_id) serves both the filter and the order. By
+    // conversation id rather than by row id: an import creates rows in whatever order its partitions
+    // are written, and its export must list the conversations as the original did.
     private static final String CONVERSATIONS = """
             SELECT id, conversation_id, persona_id, title, created_at, updated_at
               FROM conversations

@@ -113,7 +113,9 @@ final class DocumentImport implements StreamedDocument.Listener {
                     "another conversation of this document has the same id");
         }
         List<Instant> times = new ArrayList<>(imported.messageTimes().size());
-        Instant fallback = notLater(imported.createdAt());
+        // a conversation without its own start time starts with its earliest message
+        Instant fallback = notLater(imported.createdAt() != null ? imported.createdAt()
+                : imported.messageTimes().stream().filter(time -> time != null).min(Instant::compareTo).orElse(null));
         for (Instant time : imported.messageTimes()) {
             times.add(time == null ? fallback : notLater(time));
         }
