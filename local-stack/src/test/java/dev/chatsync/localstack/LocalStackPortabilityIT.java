@@ -98,6 +98,15 @@ class LocalStackPortabilityIT {
         assertThat(stack.awaitPersisted(DRAIN)).isZero();
         assertThat(comparable(client.export(bob, "").json())).isEqualTo(comparable(original));
         assertThat(rowsOf("port_bob")).isEqualTo(List.of(2L, 4L, 0L, 2L));
+
+        // an export with the earlier versions imports the same: the versions stay the exporting account's history
+        String dave = client.token("port_dave");
+        ChatClient.Response withRevisions = client.export(alice, "?revisions=true");
+        assertThat(withRevisions.json().get("conversations").get(0).get("messages").get(1).get("revisions")).hasSize(1);
+        assertThat(client.importDocument(dave, withRevisions.body().getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(202);
+        assertThat(stack.awaitPersisted(DRAIN)).isZero();
+        assertThat(comparable(client.export(dave, "").json())).isEqualTo(comparable(original));
+        assertThat(rowsOf("port_dave")).isEqualTo(List.of(2L, 4L, 0L, 2L));
     }
 
     @Test
