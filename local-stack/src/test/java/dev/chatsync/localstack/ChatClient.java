@@ -71,6 +71,17 @@ final class ChatClient {
                 + "&messageId=" + URLEncoder.encode(messageId, StandardCharsets.UTF_8)).GET());
     }
 
+    /** GET /api/export with the query ("" or "?revisions=true"). */
+    Response export(String token, String query) {
+        return send(authorized(token, "/api/export" + query).GET());
+    }
+
+    /** POST /api/import of a document as it was downloaded. */
+    Response importDocument(String token, byte[] document) {
+        return send(authorized(token, "/api/import").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(document)));
+    }
+
     Response delete(String token, String conversationId) {
         return send(authorized(token, "/api/messages?conversationId=" + URLEncoder.encode(conversationId, StandardCharsets.UTF_8)).DELETE());
     }

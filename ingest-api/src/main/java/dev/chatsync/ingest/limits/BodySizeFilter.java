@@ -7,6 +7,7 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
+import dev.chatsync.ingest.imports.ImportProperties;
 import dev.chatsync.ingest.problem.ProblemException;
 import dev.chatsync.ingest.problem.ProblemResponses;
 import reactor.core.publisher.Mono;
@@ -21,18 +22,22 @@ import reactor.core.publisher.Mono;
 class BodySizeFilter implements WebFilter {
 
     private final long maxBytes;
+    private final long maxImportBytes;
     private final ProblemResponses problems;
 
-    BodySizeFilter(IngestLimits limits, ProblemResponses problems) {
+    BodySizeFilter(IngestLimits limits, ImportProperties imports, ProblemResponses problems) {
         this.maxBytes = limits.maxBodyBytes().toBytes();
+        this.maxImportBytes = imports.maxBytes().toBytes();
         this.problems = problems;
     }
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         long length = exchange.getRequest().getHeaders().getContentLength();
-        if (length > maxBytes) {
-            return problems.write(exchange, ProblemException.tooLarge(maxBytes));
+        // an import is a whole account's history, bounded on its own
+        long max = exchange.getRequest().getPath().value().equals(ImportProperties.PATH) ? maxImportBytes : maxBytes;
+        if (length > max) {
+            return problems.write(exchange, ProblemException.tooLarge(max));
         }
         return chain.filter(exchange);
     }

@@ -60,7 +60,11 @@ final class SyncRequestParser {
 
     /** The body as it arrived; empty when the request had none. */
     SyncRequest parse(InputStream body) {
-        JsonNode root = readTree(body);
+        return parse(readTree(body));
+    }
+
+    /** A body already read as a JSON object (a conversation of an import); paths are relative to it. */
+    SyncRequest parse(JsonNode root) {
         List<FieldViolation> violations = new ArrayList<>();
         String conversationId = id(root, "conversationId", "conversationId", violations);
         String personaId = id(root, "personaId", "personaId", violations);
