@@ -138,8 +138,9 @@ class AccountsIT {
         refused(signed(id, timestamp, "{\"type\": \"user.updated\", \"data\": {\"id\": \"user_1\"}}"), 400, "data.updated_at", "required");
         refused(signed(id, timestamp, "{\"type\": \"user.deleted\", \"data\": {\"id\": \"user/1\"}}"), 400, "data.id", "user_id");
         refused(signed(id, timestamp, "{\"type\": \"user.updated\""), 400, "body", "malformed_json");
+        // the server stops reading at the limit and closes the connection: not one to reuse
         refused(signed(id, timestamp, "{\"type\": \"user.updated\", \"data\": {\"id\": \"user_1\", \"updated_at\": 1, \"pad\": \""
-                + "x".repeat(5000) + "\"}}"), 413, "body", "max_bytes");
+                + "x".repeat(5000) + "\"}}").header(HttpHeaders.CONNECTION, "close"), 413, "body", "max_bytes");
 
         assertThat(endOffsets()).isEqualTo(accountsBefore);
         assertThat(fixture.events().endOffsets()).isEqualTo(eventsBefore);
@@ -214,19 +215,6 @@ class AccountsIT {
         assertThat(fixture.events().endOffsets()).isEqualTo(before);
     }
 
-    @Test
-    void withoutASecretTheRouteDoesNotExist() {
-        try (ApiWithTopic without = ApiWithTopic.start("ingest-no-webhooks", 1, Map.of())) {
-            String body = userUpdated("user_1", 1);
-            long timestamp = now();
-            without.api().client().post().uri("/webhooks/clerk").contentType(MediaType.APPLICATION_JSON)
-                    .header("svix-id", "msg_1").header("svix-timestamp", Long.toString(timestamp))
-                    .header("svix-signature", signature("msg_1", timestamp, body)).bodyValue(body).exchange()
-                    .expectStatus().isNotFound()
-                    .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
-        }
-    }
-
     private static WebTestClient.ResponseSpec post(String token, String conversationId) {
         return http.post().uri("/api/messages").header(HttpHeaders.AUTHORIZATION, "Bearer " + token).contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"conversationId\": \"" + conversationId + "\", \"personaId\": \"hitesh\", \"messages\": "
@@ -252,7 +240,7 @@ class AccountsIT {
                 .bodyValue(body);
     }
 
-    private static String signature(String id, long timestamp, String body) {
+    static String signature(String id, long timestamp, String body) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(KEY, "HmacSHA256"));
@@ -266,7 +254,7 @@ class AccountsIT {
         return Instant.now().getEpochSecond();
     }
 
-    private static String userUpdated(String userId, long updatedAt) {
+    static String userUpdated(String userId, long updatedAt) {
         return """
                 {"data": {"id": "%s", "object": "user", "first_name": "Example", "last_name": "User", "username": "example",
                           "image_url": "https://img.clerk.com/xxxxxx", "primary_email_address_id": "idn_1",
