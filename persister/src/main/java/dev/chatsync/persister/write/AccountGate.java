@@ -8,10 +8,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.SortedSet;
-import java.util.TreeSet;
 
 import dev.chatsync.persister.decode.Decoded;
+import dev.chatsync.persister.fold.BatchFolder;
+import dev.chatsync.persister.fold.FoldedBatch;
 
 /**
  * Keeps a deleted account deleted: of a batch's events, only those of users that are alive when the
@@ -51,17 +51,16 @@ final class AccountGate {
     private AccountGate() {
     }
 
-    /** Creates the events' missing users and returns the events that may be written, in their order. */
-    static List<Decoded.Event> admit(Connection connection, List<Decoded.Event> events) throws SQLException {
-        SortedSet<String> userIds = new TreeSet<>();
-        for (Decoded.Event event : events) {
-            userIds.add(event.event().getUserId());
-        }
-        UserUpserts.upsert(connection, userIds);
+    /**
+     * Creates the batch's missing users and returns what may be written: {@code folded} itself when all
+     * its users are alive (nearly always), else the fold of the events of the live ones.
+     */
+    static FoldedBatch admit(Connection connection, FoldedBatch folded, List<Decoded.Event> events) throws SQLException {
+        UserUpserts.upsert(connection, folded.userIds());
         Set<String> alive = new HashSet<>();
         List<String> reCreated = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement(HELD_AND_MARKED)) {
-            statement.setArray(1, PgArrays.text(connection, userIds, id -> id));
+            statement.setArray(1, PgArrays.text(connection, folded.userIds(), id -> id));
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     (rows.getBoolean(2) ? reCreated : alive).add(rows.getString(1));
@@ -74,15 +73,9 @@ final class AccountGate {
                 statement.executeUpdate();
             }
         }
-        if (alive.size() == userIds.size()) {
-            return events;
+        if (alive.size() == folded.userIds().size()) {
+            return folded;
         }
-        List<Decoded.Event> admitted = new ArrayList<>(events.size());
-        for (Decoded.Event event : events) {
-            if (alive.contains(event.event().getUserId())) {
-                admitted.add(event);
-            }
-        }
-        return admitted;
+        return BatchFolder.fold(events.stream().map(Decoded.Event::event).filter(event -> alive.contains(event.getUserId())).toList());
     }
 }

@@ -154,12 +154,12 @@ public class BatchWriter {
 
     private BatchTally apply(Connection connection, List<Decoded.Event> events) throws SQLException {
         long at = System.nanoTime();
-        List<Decoded.Event> admitted = AccountGate.admit(connection, events);
-        at = metrics.timed(Stage.USERS, at);
-        FoldedBatch folded = BatchFolder.fold(admitted.stream().map(Decoded.Event::event).toList());
+        FoldedBatch folded = BatchFolder.fold(events.stream().map(Decoded.Event::event).toList());
         at = metrics.timed(Stage.FOLD, at);
         BatchTally tally = new BatchTally();
         SortedMap<UserDay, Integer> newUserMessages = new TreeMap<>();
+        folded = AccountGate.admit(connection, folded, events);
+        at = metrics.timed(Stage.USERS, at);
         for (Generation generation : folded.generations()) {
             tally.deleted += ConversationDeletes.delete(connection, generation.deletes());
             at = metrics.timed(Stage.DELETES, at);

@@ -9,7 +9,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -21,6 +23,8 @@ import org.junit.jupiter.api.Test;
 import dev.chatsync.persister.Tables;
 import dev.chatsync.persister.TestEvents;
 import dev.chatsync.persister.decode.Decoded;
+import dev.chatsync.persister.fold.BatchFolder;
+import dev.chatsync.persister.fold.FoldedBatch;
 import dev.chatsync.schemas.event.MessageRole;
 import dev.chatsync.testsupport.TestPostgres;
 
@@ -48,7 +52,7 @@ class AccountGateIT {
     void aBatchHoldingAnExistingUserMakesTheDeletionWaitAndThenLosesEverythingItWrote() throws Exception {
         committedConversation(USER, "before");
         try (Connection batch = transaction(); Connection deletion = transaction()) {
-            assertThat(AccountGate.admit(batch, events(USER, OTHER))).hasSize(2);
+            assertThat(admitted(batch, USER, OTHER)).containsExactlyInAnyOrder(USER, OTHER);
 
             int deletingPid = pid(deletion);
             CompletableFuture<Void> deleting = deleteAsync(deletion);
@@ -66,7 +70,7 @@ class AccountGateIT {
     @Test
     void aBatchCreatingTheUserMakesTheDeletionWaitAndThenLosesEverythingItWrote() throws Exception {
         try (Connection batch = transaction(); Connection deletion = transaction()) {
-            assertThat(AccountGate.admit(batch, events(USER))).hasSize(1);
+            assertThat(admitted(batch, USER)).containsExactly(USER);
 
             int deletingPid = pid(deletion);
             CompletableFuture<Void> deleting = deleteAsync(deletion);
@@ -86,10 +90,10 @@ class AccountGateIT {
             AccountDeletes.delete(deletion, USER, Instant.now());
 
             int admittingPid = pid(batch);
-            CompletableFuture<List<Decoded.Event>> admitting = admitAsync(batch, events(USER, OTHER));
+            CompletableFuture<Set<String>> admitting = admitAsync(batch, USER, OTHER);
             awaitWaitingForALock(admittingPid);
             deletion.commit();
-            assertThat(admitting.get(30, TimeUnit.SECONDS)).extracting(e -> e.event().getUserId()).containsExactly(OTHER);
+            assertThat(admitting.get(30, TimeUnit.SECONDS)).containsExactly(OTHER);
             batch.commit();
         }
         assertNothingOf(USER);
@@ -101,7 +105,7 @@ class AccountGateIT {
             AccountDeletes.delete(deletion, USER, Instant.now());
 
             int admittingPid = pid(batch);
-            CompletableFuture<List<Decoded.Event>> admitting = admitAsync(batch, events(USER));
+            CompletableFuture<Set<String>> admitting = admitAsync(batch, USER);
             awaitWaitingForALock(admittingPid);
             deletion.commit();
             assertThat(admitting.get(30, TimeUnit.SECONDS)).isEmpty();
@@ -118,7 +122,7 @@ class AccountGateIT {
             deletion.commit();
         }
         try (Connection batch = transaction()) {
-            assertThat(AccountGate.admit(batch, events(USER, OTHER))).extracting(e -> e.event().getUserId()).containsExactly(OTHER);
+            assertThat(admitted(batch, USER, OTHER)).containsExactly(OTHER);
             batch.commit();
         }
         assertNothingOf(USER);
@@ -145,11 +149,14 @@ class AccountGateIT {
         assertThat(Tables.number(database, "SELECT count(*) FROM deleted_users WHERE user_id = '" + userId + "'")).isEqualTo(1);
     }
 
-    private static List<Decoded.Event> events(String... userIds) {
-        return java.util.Arrays.stream(userIds)
+    /** The users whose events {@link AccountGate} lets the batch write, one message each. */
+    private static Set<String> admitted(Connection batch, String... userIds) throws SQLException {
+        List<Decoded.Event> events = Arrays.stream(userIds)
                 .map(userId -> new Decoded.Event(new ConsumerRecord<>("t", 0, 0, userId + "/c", new byte[0]),
                         TestEvents.message(userId, "c", "m1", MessageRole.user, "hello")))
                 .toList();
+        FoldedBatch folded = BatchFolder.fold(events.stream().map(Decoded.Event::event).toList());
+        return AccountGate.admit(batch, folded, events).userIds();
     }
 
     private Connection transaction() throws SQLException {
@@ -193,10 +200,10 @@ class AccountGateIT {
         });
     }
 
-    private static CompletableFuture<List<Decoded.Event>> admitAsync(Connection batch, List<Decoded.Event> events) {
+    private static CompletableFuture<Set<String>> admitAsync(Connection batch, String... userIds) {
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return AccountGate.admit(batch, events);
+                return admitted(batch, userIds);
             } catch (SQLException e) {
                 throw new IllegalStateException(e);
             }
