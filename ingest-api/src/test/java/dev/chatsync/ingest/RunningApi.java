@@ -50,6 +50,8 @@ public final class RunningApi implements AutoCloseable {
         properties.put("DATABASE_URL", database.databaseUrl());
         properties.put("spring.kafka.bootstrap-servers", bootstrapServers);
         properties.put("chatsync.events.topic", topic);
+        // a topic per test, like the events topic (created by the tests that publish account events)
+        properties.put("chatsync.accounts.topic", topic + ".accounts");
         properties.put("chatsync.auth.jwks-url", jwks.jwksUrl());
         properties.put("chatsync.auth.issuer", TestJwks.ISSUER);
         properties.put("chatsync.auth.authorized-parties", TestJwks.ORIGIN + ",http://localhost:3000");

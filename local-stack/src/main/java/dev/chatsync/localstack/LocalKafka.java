@@ -42,7 +42,7 @@ final class LocalKafka implements AutoCloseable {
     static LocalKafka start(Path logDirectory, int port, String topic, int partitions) {
         DurableKraftBroker broker = DurableKraftBroker.start(logDirectory, port, FLUSH_EVERY_APPEND);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-            for (String name : List.of(topic, EventTopics.deadLetterOf(topic))) {
+            for (String name : List.of(topic, EventTopics.deadLetterOf(topic), EventTopics.ACCOUNTS, EventTopics.deadLetterOf(EventTopics.ACCOUNTS))) {
                 createIfAbsent(admin, new NewTopic(name, partitions, (short) 1));
             }
         } catch (RuntimeException e) {

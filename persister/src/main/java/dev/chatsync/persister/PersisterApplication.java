@@ -14,6 +14,8 @@ import dev.chatsync.events.EventsTopic;
  * {@code deadletter.DeadLetterPublisher}) → Kafka offset commit by the container. On partition
  * assignment, {@code resume.StoredPositionSeeker} moves the consumer to where the database stands. Beside
  * it, on a schedule, {@code prune.TombstonePruner} removes tombstones past the changes feed's retention.
+ * The accounts topic (Clerk profiles, account deletions) goes {@code consume.AccountEventsListener} →
+ * {@code write.AccountWriter}; {@code write.AccountGate} keeps a deleted account's events out of every batch.
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan(basePackageClasses = {PersisterApplication.class, EventsTopic.class, ChangesFeedProperties.class})

@@ -31,6 +31,8 @@ public final class RunningPersister implements AutoCloseable {
                 "DATABASE_URL=" + databaseUrl,
                 "spring.kafka.bootstrap-servers=" + TestKafka.shared().bootstrapServers(),
                 "chatsync.events.topic=" + topic,
+                // a topic per test, like the events topic: account events of one test never reach another's database
+                "chatsync.accounts.topic=" + topic + ".accounts",
                 "chatsync.persister.group-id=" + groupId,
                 "chatsync.persister.max-batch-size=200",
                 "chatsync.persister.retry.initial-backoff=200ms",

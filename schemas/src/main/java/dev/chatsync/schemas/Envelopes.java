@@ -4,15 +4,18 @@ import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
+import dev.chatsync.schemas.event.AccountDeleted;
+import dev.chatsync.schemas.event.AccountEvent;
 import dev.chatsync.schemas.event.ConversationDeleted;
 import dev.chatsync.schemas.event.ConversationEvent;
 import dev.chatsync.schemas.event.ConversationUpserted;
 import dev.chatsync.schemas.event.MessageUpserted;
+import dev.chatsync.schemas.event.UserProfileChanged;
 
 /**
- * Every {@link ConversationEvent} is built here: one payload in the envelope every event carries (a
- * new event id, the conversation's identity, when it was accepted). One method per payload type, so
- * only the union's members compile.
+ * Every {@link ConversationEvent} and {@link AccountEvent} is built here: one payload in the envelope
+ * every event carries (an event id, the conversation's or the account's identity, when it was
+ * accepted). One method per payload type, so only the union's members compile.
  */
 public final class Envelopes {
 
@@ -29,6 +32,29 @@ public final class Envelopes {
 
     public static ConversationEvent of(String userId, String conversationId, Instant acceptedAt, ConversationDeleted payload) {
         return envelope(userId, conversationId, acceptedAt, payload);
+    }
+
+    /** @param eventId the webhook's svix-id, or {@link #newEventId()} for the user's own requests */
+    public static AccountEvent of(String eventId, String userId, Instant acceptedAt, UserProfileChanged payload) {
+        return accountEnvelope(eventId, userId, acceptedAt, payload);
+    }
+
+    /** @param eventId the webhook's svix-id, or {@link #newEventId()} for the user's own requests */
+    public static AccountEvent of(String eventId, String userId, Instant acceptedAt, AccountDeleted payload) {
+        return accountEnvelope(eventId, userId, acceptedAt, payload);
+    }
+
+    public static String newEventId() {
+        return randomId().toString();
+    }
+
+    private static AccountEvent accountEnvelope(String eventId, String userId, Instant acceptedAt, Object payload) {
+        return AccountEvent.newBuilder()
+                .setEventId(eventId)
+                .setUserId(userId)
+                .setAcceptedAt(acceptedAt)
+                .setPayload(payload)
+                .build();
     }
 
     private static ConversationEvent envelope(String userId, String conversationId, Instant acceptedAt, Object payload) {

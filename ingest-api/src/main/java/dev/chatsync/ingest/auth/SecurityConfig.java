@@ -26,8 +26,9 @@ import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
 import dev.chatsync.ingest.problem.ProblemResponses;
 
 /**
- * Every route needs a Clerk session JWT except health probes, the Prometheus scrape and the OpenAPI
- * document (keep /actuator off the public ingress: operators, not users, read it). Stateless:
+ * Every route needs a Clerk session JWT except health probes, the Prometheus scrape, the OpenAPI
+ * document (keep /actuator off the public ingress: operators, not users, read it) and Clerk's webhooks,
+ * which a Svix signature authenticates instead. Stateless:
  * no session, no CSRF token (nothing rides on cookies), no saved requests. The chain is a plain bean
  * without a catch-all order, so a more specific chain (the local stack's /dev/**) can go first.
  */
@@ -52,6 +53,8 @@ class SecurityConfig {
                         // formats its debug messages whatever the log level (commons-logging's SLF4J adapter)
                         .pathMatchers("/api/**").authenticated()
                         .pathMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus", "/v3/api-docs", "/v3/api-docs/**").permitAll()
+                        // Clerk's webhooks carry a Svix signature instead of a session token (account.ClerkWebhookController)
+                        .pathMatchers(HttpMethod.POST, "/webhooks/clerk").permitAll()
                         .anyExchange().authenticated())
                 .oauth2ResourceServer(resourceServer -> resourceServer
                         .bearerTokenConverter(new AuthorizationHeaderBearerToken())

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -15,7 +16,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.chatsync.ingest.problem.ProblemException;
-import dev.chatsync.schemas.event.ConversationEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -43,7 +43,7 @@ public final class EventPublisher implements AutoCloseable {
     private static final long FIRST_RETRY_MILLIS = 10;
     private static final long LONGEST_RETRY_MILLIS = 200;
 
-    private final Producer<String, ConversationEvent> producer;
+    private final Producer<String, SpecificRecord> producer;
     private final PublishProperties properties;
     private final Scheduler retries = Schedulers.parallel();
     private final AtomicInteger deferred = new AtomicInteger();
@@ -51,7 +51,7 @@ public final class EventPublisher implements AutoCloseable {
     private final Counter deferrals;
     private final MeterRegistry meters;
 
-    EventPublisher(Producer<String, ConversationEvent> producer, PublishProperties properties, MeterRegistry meters) {
+    EventPublisher(Producer<String, SpecificRecord> producer, PublishProperties properties, MeterRegistry meters) {
         this.producer = producer;
         this.properties = properties;
         this.meters = meters;
@@ -73,7 +73,7 @@ public final class EventPublisher implements AutoCloseable {
      *                    The request's own event loop, where its response is written anyway, saves a
      *                    thread hop per request.
      */
-    public Mono<List<RecordMetadata>> publish(List<ProducerRecord<String, ConversationEvent>> records, Executor completions) {
+    public Mono<List<RecordMetadata>> publish(List<? extends ProducerRecord<String, ? extends SpecificRecord>> records, Executor completions) {
         return Mono.<List<RecordMetadata>>create(sink -> {
                     Publication publication = new Publication(records, completions, sink);
                     sink.onDispose(publication::end);
@@ -96,7 +96,7 @@ public final class EventPublisher implements AutoCloseable {
     /** One request's events on their way to Kafka, from the first send to the last acknowledgement. */
     private final class Publication {
 
-        private final List<ProducerRecord<String, ConversationEvent>> records;
+        private final List<? extends ProducerRecord<String, ? extends SpecificRecord>> records;
         private final Executor completions;
         private final MonoSink<List<RecordMetadata>> sink;
         private final RecordMetadata[] acknowledged;
@@ -108,7 +108,7 @@ public final class EventPublisher implements AutoCloseable {
         // when it refuses a record
         private int refused = -1;
 
-        Publication(List<ProducerRecord<String, ConversationEvent>> records, Executor completions, MonoSink<List<RecordMetadata>> sink) {
+        Publication(List<? extends ProducerRecord<String, ? extends SpecificRecord>> records, Executor completions, MonoSink<List<RecordMetadata>> sink) {
             this.records = records;
             this.completions = completions;
             this.sink = sink;
@@ -123,7 +123,7 @@ public final class EventPublisher implements AutoCloseable {
                 int index = i;
                 refused = -1;
                 try {
-                    producer.send(records.get(i), (metadata, failure) -> acknowledged(index, metadata, failure, sending));
+                    producer.send(asSent(records.get(i)), (metadata, failure) -> acknowledged(index, metadata, failure, sending));
                 } catch (RuntimeException e) {
                     // producer closed, serializer failure
                     fail(e);
@@ -134,6 +134,13 @@ public final class EventPublisher implements AutoCloseable {
                     return;
                 }
             }
+        }
+
+        // The producer's serializer takes every event type (EventSerializer); a record's own value type is
+        // only narrower, so this unchecked view of it is safe.
+        @SuppressWarnings("unchecked")
+        private ProducerRecord<String, SpecificRecord> asSent(ProducerRecord<String, ? extends SpecificRecord> record) {
+            return (ProducerRecord<String, SpecificRecord>) record;
         }
 
         private void acknowledged(int index, RecordMetadata metadata, Exception failure, Thread sending) {

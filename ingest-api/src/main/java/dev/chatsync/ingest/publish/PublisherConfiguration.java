@@ -2,6 +2,7 @@ package dev.chatsync.ingest.publish;
 
 import java.util.Map;
 
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -9,8 +10,6 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import dev.chatsync.schemas.event.ConversationEvent;
-import dev.chatsync.schemas.serde.ConversationEventSerializer;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -39,8 +38,7 @@ class PublisherConfiguration {
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 2 * timeoutMs + 1);
         config.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
         config.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "ingest-api");
-        KafkaProducer<String, ConversationEvent> producer =
-                new KafkaProducer<>(config, new StringSerializer(), new ConversationEventSerializer());
+        KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(config, new StringSerializer(), new EventSerializer());
         return new EventPublisher(producer, publish, meters);
     }
 }

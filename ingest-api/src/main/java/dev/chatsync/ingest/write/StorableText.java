@@ -8,13 +8,13 @@ import dev.chatsync.ingest.problem.FieldViolation;
  * UTF-8 form (the Avro encoder would silently turn it into '?'): either would corrupt or dead-letter
  * the message downstream.
  */
-final class StorableText {
+public final class StorableText {
 
     private StorableText() {
     }
 
     /** The violation of {@code text} as the value of {@code field}, or null when it can be stored as sent. */
-    static FieldViolation violation(String field, String text) {
+    public static FieldViolation violation(String field, String text) {
         if (text.indexOf('\u0000') >= 0) {
             return new FieldViolation(field, "no_nul", "must not contain NUL (\\u0000) characters");
         }

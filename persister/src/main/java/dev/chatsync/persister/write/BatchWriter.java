@@ -178,7 +178,7 @@ public class BatchWriter {
         at = metrics.timed(Stage.FOLD, at);
         BatchTally tally = new BatchTally();
         SortedMap<UserDay, Integer> newUserMessages = new TreeMap<>();
-        UserUpserts.upsert(connection, folded.userIds());
+        folded = AccountGate.admit(connection, folded, events);
         at = metrics.timed(Stage.USERS, at);
         for (Generation generation : folded.generations()) {
             tally.deleted += ConversationDeletes.delete(connection, generation.deletes());

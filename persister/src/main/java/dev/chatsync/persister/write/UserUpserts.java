@@ -5,7 +5,11 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.SortedSet;
 
-/** Creates the users a batch names, so every foreign key to users holds; existing users are not touched. */
+/**
+ * Creates the users a batch names, so every foreign key to users holds; existing users are not touched,
+ * and deleted ones (deleted_users) are not created again. {@link AccountGate} decides afterwards which
+ * users' events may be written.
+ */
 final class UserUpserts {
 
     // NOT EXISTS first: known users (nearly all) cost an index probe, not a speculative insertion.
@@ -15,6 +19,7 @@ final class UserUpserts {
             INSERT INTO users (id)
             SELECT id FROM unnest(?::text[]) AS u(id)
             WHERE NOT EXISTS (SELECT 1 FROM users WHERE users.id = u.id)
+              AND NOT EXISTS (SELECT 1 FROM deleted_users WHERE deleted_users.user_id = u.id)
             ON CONFLICT (id) DO NOTHING
             """;
 
