@@ -43,6 +43,25 @@ record Snippet(String text, List<Highlight> highlights) {
                 text.append(c);
             }
         }
-        return new Snippet(text.toString(), List.copyOf(highlights));
+        return trimmed(text.toString(), highlights);
+    }
+
+    // a tag at either end of a headline leaves the space it was replaced by
+    private static Snippet trimmed(String text, List<Highlight> highlights) {
+        int from = 0;
+        int to = text.length();
+        while (from < to && Character.isWhitespace(text.charAt(from))) {
+            from++;
+        }
+        while (to > from && Character.isWhitespace(text.charAt(to - 1))) {
+            to--;
+        }
+        int lead = from;
+        int end = to;
+        List<Highlight> kept = highlights.stream()
+                .map(h -> new Highlight(Math.max(h.start(), lead) - lead, Math.min(h.end(), end) - lead))
+                .filter(h -> h.end() > h.start())
+                .toList();
+        return new Snippet(text.substring(from, to), kept);
     }
 }

@@ -40,6 +40,13 @@ class SnippetTest {
     }
 
     @Test
+    void theSpaceLeftAtEitherEndIsTrimmedWithTheRangesMoved() {
+        Snippet snippet = Snippet.of("  " + START + "bold" + STOP + " claims ");
+        assertThat(snippet.text()).isEqualTo("bold claims");
+        assertThat(snippet.highlights()).containsExactly(new Highlight(0, 4));
+    }
+
+    @Test
     void anUnbalancedOrEmptyMarkMakesNoRange() {
         assertThat(Snippet.of(STOP + "a" + START + STOP + "b" + START + "c").highlights()).isEmpty();
         assertThat(Snippet.of(STOP + "a" + START + STOP + "b" + START + "c").text()).isEqualTo("abc");
