@@ -165,7 +165,7 @@ class MigrationsIT {
     }
 
     @Test
-    void everyMessageIsSearchableByItsCurrentContentThroughOneIndexWithItsConversation() throws SQLException {
+    void everyMessageIsSearchableByItsCurrentContentThroughAGinIndex() throws SQLException {
         long c = conversation("user_alice", "c1");
         message(c, "m1", "Deploying the persister to Neon");
         message(c, "m2", "the and of");
@@ -182,7 +182,7 @@ class MigrationsIT {
         assertThatThrownBy(() -> execute("UPDATE messages SET search_vector = 'x' WHERE message_id = 'm1'"))
                 .isInstanceOf(SQLException.class).hasMessageContaining("generated column");
         assertThat(strings("SELECT indexdef FROM pg_indexes WHERE schemaname = 'public'"))
-                .anySatisfy(def -> assertThat(def).contains("messages USING gin (conversation_pk, search_vector)"));
+                .anySatisfy(def -> assertThat(def).contains("messages USING gin (search_vector)"));
     }
 
     private static long conversation(String userId, String conversationId) throws SQLException {
