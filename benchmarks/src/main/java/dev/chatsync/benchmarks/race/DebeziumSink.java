@@ -28,6 +28,8 @@ import dev.chatsync.testsupport.TestPostgres;
  */
 final class DebeziumSink implements AutoCloseable {
 
+    // Searchable as the project's messages are (migration V4's generated column and GIN index): a sink
+    // that stored messages no search could find would be compared on less work.
     static final String TABLE = """
             CREATE TABLE messages (
                 conversation_id text        NOT NULL,
@@ -37,8 +39,10 @@ final class DebeziumSink implements AutoCloseable {
                 content         text        NOT NULL,
                 created_at      timestamptz NOT NULL,
                 updated_at      timestamptz NOT NULL,
+                search_vector   tsvector    GENERATED ALWAYS AS (to_tsvector('english'::regconfig, content)) STORED,
                 PRIMARY KEY (conversation_id, message_id)
-            )
+            );
+            CREATE INDEX messages_search ON messages USING gin (search_vector);
             """;
 
     private static final String STORED = """
