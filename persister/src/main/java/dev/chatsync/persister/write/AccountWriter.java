@@ -43,30 +43,20 @@ public class AccountWriter {
 
     /** @throws RetriableBatchException when nothing was committed and the batch must be tried again */
     public void write(List<ConsumerRecord<String, byte[]>> records) {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                List<Decoded.DeadLetter> deadLetters = new ArrayList<>();
-                for (ConsumerRecord<String, byte[]> record : records) {
-                    Optional<AccountEvent> event = AccountRecordDecoder.decode(record, deadLetters);
-                    if (event.isPresent()) {
-                        applyOrDeadLetter(connection, record, event.get(), deadLetters);
-                    }
+        WriteTransaction.run(dataSource, connection -> {
+            List<Decoded.DeadLetter> deadLetters = new ArrayList<>();
+            for (ConsumerRecord<String, byte[]> record : records) {
+                Optional<AccountEvent> event = AccountRecordDecoder.decode(record, deadLetters);
+                if (event.isPresent()) {
+                    applyOrDeadLetter(connection, record, event.get(), deadLetters);
                 }
-                // before the commit: a crash in between publishes a dead letter twice, never loses one
-                deadLetterPublisher.publish(deadLetters);
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(connection, e);
-                throw e;
             }
-        } catch (SQLException e) {
-            throw DatabaseFailures.retriable(e);
-        } catch (RetriableBatchException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw DatabaseFailures.retriable(e);
-        }
+            // before the commit: a crash in between publishes a dead letter twice, never loses one
+            deadLetterPublisher.publish(deadLetters);
+            return null;
+        }, started -> {
+            // account events are rare: their commits are not a stage of the events' batches
+        });
     }
 
     private static void applyOrDeadLetter(Connection connection, ConsumerRecord<String, byte[]> record, AccountEvent event,
@@ -91,14 +81,6 @@ public class AccountWriter {
             log.info("account {} deleted ({}, event {})", event.getUserId(), deleted.getSource(), event.getEventId());
         } else {
             throw new IllegalStateException("unknown account event payload " + payload.getClass());
-        }
-    }
-
-    private static void rollbackQuietly(Connection connection, Exception cause) {
-        try {
-            connection.rollback();
-        } catch (SQLException e) {
-            cause.addSuppressed(e);
         }
     }
 }

@@ -66,28 +66,8 @@ public class BatchWriter {
         } catch (RuntimeException e) {
             throw DatabaseFailures.retriable(e);
         }
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                BatchResult result = writeRefusingNothing(connection, topicId, topic, batch);
-                long committing = System.nanoTime();
-                // A commit that fails on a dropped connection may still have committed; the retry then
-                // finds the records below next_offset and skips them, so the ambiguity is harmless.
-                connection.commit();
-                metrics.timed(Stage.COMMIT, committing);
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(connection, e);
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw DatabaseFailures.retriable(e);
-        } catch (RetriableBatchException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            // dead-letter topic unreachable, or a bug: nothing committed, so retrying is safe
-            throw DatabaseFailures.retriable(e);
-        }
+        return WriteTransaction.run(dataSource, connection -> writeRefusingNothing(connection, topicId, topic, batch),
+                started -> metrics.timed(Stage.COMMIT, started));
     }
 
     /**
@@ -208,15 +188,6 @@ public class BatchWriter {
         RateLimitCounts.add(connection, newUserMessages);
         metrics.timed(Stage.RATE_LIMITS, at);
         return tally;
-    }
-
-    private static void rollbackQuietly(Connection connection, Exception cause) {
-        try {
-            connection.rollback();
-        } catch (SQLException e) {
-            // the connection is likely gone, which rolls the transaction back anyway
-            cause.addSuppressed(e);
-        }
     }
 
     /** Counts and dead letters of one batch while it is being written; {@link #result()} freezes them. */
