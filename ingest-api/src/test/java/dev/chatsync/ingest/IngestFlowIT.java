@@ -410,14 +410,15 @@ class IngestFlowIT {
     private static void insertMessage(long conversationPk, String messageId, String role, String content, Instant at) throws SQLException {
         try (Connection connection = api.database().connect();
              PreparedStatement message = connection.prepareStatement("""
-                     INSERT INTO messages (conversation_pk, message_id, role, content, created_at, updated_at)
-                     VALUES (?, ?, ?, ?, ?, ?)""")) {
+                     INSERT INTO messages (conversation_pk, message_id, role, content, created_at, updated_at, user_id)
+                     VALUES (?, ?, ?, ?, ?, ?, (SELECT user_id FROM conversations WHERE id = ?))""")) {
             message.setLong(1, conversationPk);
             message.setString(2, messageId);
             message.setString(3, role);
             message.setString(4, content);
             message.setTimestamp(5, Timestamp.from(at));
             message.setTimestamp(6, Timestamp.from(at));
+            message.setLong(7, conversationPk);
             message.executeUpdate();
         }
     }

@@ -117,8 +117,10 @@ final class PersisterWrites implements AutoCloseable {
         }
         // numbered above every version kept, as a conflict may carry a number above the current one
         try (PreparedStatement upsert = connection.prepareStatement("""
-                INSERT INTO messages (conversation_pk, message_id, role, content, parts, metadata, based_on, created_at, updated_at, change_xid)
-                VALUES (?, ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb), ?, clock_timestamp(), clock_timestamp(), pg_current_xact_id())
+                INSERT INTO messages (conversation_pk, message_id, role, content, parts, metadata, based_on, created_at, updated_at, change_xid,
+                                      user_id)
+                VALUES (?, ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb), ?, clock_timestamp(), clock_timestamp(), pg_current_xact_id(),
+                        (SELECT user_id FROM conversations WHERE id = ?))
                 ON CONFLICT (conversation_pk, message_id) DO UPDATE
                    SET role = excluded.role, content = excluded.content, parts = excluded.parts, metadata = excluded.metadata,
                        based_on = excluded.based_on,
@@ -134,6 +136,7 @@ final class PersisterWrites implements AutoCloseable {
             } else {
                 upsert.setInt(7, baseRevision);
             }
+            upsert.setLong(8, conversationPk);
             upsert.executeUpdate();
         }
         stamp(conversationPk);

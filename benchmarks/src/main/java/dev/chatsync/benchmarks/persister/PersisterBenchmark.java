@@ -235,7 +235,8 @@ public final class PersisterBenchmark {
                 StringBuilder rows = new StringBuilder(10_000 * 1200);
                 for (int i = from; i < Math.min(MESSAGES, from + 10_000); i++) {
                     Instant at = ACCEPTED_AT.plusMillis(i);
-                    rows.append(conversationOf(i) + 1).append('\t').append("msg-").append(i).append('\t')
+                    rows.append(conversationOf(i) + 1).append('\t').append("user_").append(conversationOf(i) % USERS).append('\t')
+                            .append("msg-").append(i).append('\t')
                             .append(roleOf(i).name()).append('\t').append(content(i)).append('\t')
                             .append(at).append('\t').append(at).append('\n');
                 }
@@ -244,7 +245,7 @@ public final class PersisterBenchmark {
             var copy = connection.unwrap(PGConnection.class).getCopyAPI();
             long started = System.nanoTime();
             for (byte[] chunk : chunks) {
-                copy.copyIn("COPY messages (conversation_pk, message_id, role, content, created_at, updated_at) FROM STDIN", new ByteArrayInputStream(chunk));
+                copy.copyIn("COPY messages (conversation_pk, user_id, message_id, role, content, created_at, updated_at) FROM STDIN", new ByteArrayInputStream(chunk));
             }
             return MESSAGES / seconds(started);
         }

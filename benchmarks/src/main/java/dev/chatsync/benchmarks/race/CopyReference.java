@@ -35,7 +35,7 @@ final class CopyReference {
             """;
 
     private static final String COPY = """
-            COPY messages (conversation_pk, message_id, role, content, created_at, updated_at) FROM STDIN
+            COPY messages (conversation_pk, user_id, message_id, role, content, created_at, updated_at) FROM STDIN
             """;
 
     private final Path rows;
@@ -54,7 +54,8 @@ final class CopyReference {
             for (int i = 0; i < workload.newMessages(); i++) {
                 Row row = workload.newMessage(i);
                 String at = row.acceptedAt().toString();
-                out.append(Integer.toString(row.conversation() + 1)).append('\t').append(row.messageId()).append('\t')
+                out.append(Integer.toString(row.conversation() + 1)).append('\t').append("user_" + row.conversation() % settings.users())
+                        .append('\t').append(row.messageId()).append('\t')
                         .append(row.role().name()).append('\t').append(Workload.content(row.contentSeed())).append('\t')
                         .append(at).append('\t').append(at).append('\n');
                 int written = i + 1;

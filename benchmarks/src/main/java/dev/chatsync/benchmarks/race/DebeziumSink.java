@@ -28,8 +28,8 @@ import dev.chatsync.testsupport.TestPostgres;
  */
 final class DebeziumSink implements AutoCloseable {
 
-    // Searchable as the project's messages are (migration V4's generated column and GIN index): a sink
-    // that stored messages no search could find would be compared on less work.
+    // Searchable as the project's messages are (migration V4's generated column, V8's index by user and
+    // words): a sink that stored messages no search could find would be compared on less work.
     static final String TABLE = """
             CREATE TABLE messages (
                 conversation_id text        NOT NULL,
@@ -42,7 +42,8 @@ final class DebeziumSink implements AutoCloseable {
                 search_vector   tsvector    GENERATED ALWAYS AS (to_tsvector('english'::regconfig, content)) STORED,
                 PRIMARY KEY (conversation_id, message_id)
             );
-            CREATE INDEX messages_search ON messages USING gin (search_vector);
+            CREATE EXTENSION IF NOT EXISTS btree_gin;
+            CREATE INDEX messages_search ON messages USING gin (user_id, search_vector);
             """;
 
     private static final String STORED = """

@@ -64,7 +64,7 @@ final class CorpusSeed {
             byte[] chunk;
             while ((chunk = next.join()) != null) {
                 next = CompletableFuture.supplyAsync(maker::next);
-                copied += copy.copyIn("COPY messages (conversation_pk, message_id, role, content, created_at, updated_at) FROM STDIN",
+                copied += copy.copyIn("COPY messages (conversation_pk, user_id, message_id, role, content, created_at, updated_at) FROM STDIN",
                         new ByteArrayInputStream(chunk));
                 if (copied % 100_000 < CHUNK) {
                     Progress.say("copied %,d of %,d messages (%.0f/s)", copied, population.messages(), copied / seconds(started));
@@ -122,7 +122,8 @@ final class CorpusSeed {
             int count = 0;
             while (count < CHUNK && position < positions) {
                 if (position < conversations.get(conversation).messages()) {
-                    rows.append(conversation + 1).append('\t').append('m').append(position).append('\t')
+                    rows.append(conversation + 1).append('\t').append(SearchPopulation.userId(conversations.get(conversation).user()))
+                            .append('\t').append('m').append(position).append('\t')
                             .append(position % 2 == 0 ? "user" : "assistant").append('\t').append(corpus.message(made++)).append('\t')
                             .append(AT).append('\t').append(AT).append('\n');
                     count++;

@@ -42,8 +42,8 @@ final class ConversationWrite {
                 FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int8[])
                     AS i(message_id, role, content, parts, metadata, created_ms)
             )
-            INSERT INTO messages (conversation_pk, message_id, role, content, parts, metadata, created_at, updated_at, change_xid)
-            SELECT ?, message_id, role, content, parts, metadata,
+            INSERT INTO messages (conversation_pk, user_id, message_id, role, content, parts, metadata, created_at, updated_at, change_xid)
+            SELECT ?, ?, message_id, role, content, parts, metadata,
                    COALESCE(created_at, timestamptz 'epoch' + ? * interval '1 millisecond'),
                    timestamptz 'epoch' + ? * interval '1 millisecond', pg_current_xact_id()
               FROM input
@@ -93,8 +93,9 @@ final class ConversationWrite {
                         messages.setArray(5, connection.createArrayOf("text", conversation.metadata()));
                         messages.setArray(6, connection.createArrayOf("int8", conversation.createdMillis()));
                         messages.setLong(7, conversationPk);
-                        messages.setLong(8, now);
+                        messages.setString(8, userId);
                         messages.setLong(9, now);
+                        messages.setLong(10, now);
                         written = messages.executeUpdate();
                     }
                 }

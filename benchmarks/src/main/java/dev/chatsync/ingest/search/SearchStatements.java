@@ -28,12 +28,25 @@ public final class SearchStatements {
         return search.search(userId, new SearchRequest(q, null, limit, SearchCursor.START), limit + 1).size();
     }
 
+    /** The first page as another statement with the API's parameters reads it (a design not taken); returns how many. */
+    public int firstPage(String statement, String userId, String q, int limit) {
+        return firstPageOf(statement, userId, q, limit).query((rs, row) -> row).list().size();
+    }
+
     /** EXPLAIN (ANALYZE, BUFFERS) of that page's statement, one line per plan line. */
     public List<String> plan(String userId, String q, int limit) {
-        return jdbc.sql("EXPLAIN (ANALYZE, BUFFERS) " + MessageSearch.SEARCH)
+        return plan(MessageSearch.SEARCH, userId, q, limit);
+    }
+
+    /** EXPLAIN (ANALYZE, BUFFERS) of another statement with the API's parameters. */
+    public List<String> plan(String statement, String userId, String q, int limit) {
+        return firstPageOf("EXPLAIN (ANALYZE, BUFFERS) " + statement, userId, q, limit).query(String.class).list();
+    }
+
+    private JdbcClient.StatementSpec firstPageOf(String statement, String userId, String q, int limit) {
+        return jdbc.sql(statement)
                 .params(Map.of("q", q, "userId", userId, "afterRank", SearchCursor.START.rank(), "afterSeq", SearchCursor.START.seq(),
                         "limit", limit + 1))
-                .param("personaId", null)
-                .query(String.class).list();
+                .param("personaId", null);
     }
 }

@@ -10,7 +10,8 @@ import org.springframework.stereotype.Component;
 import dev.chatsync.ingest.problem.ProblemException;
 
 /**
- * The statements behind GET /api/search, over the generated search_vector column of messages (V4).
+ * The statements behind GET /api/search, over the generated search_vector column of messages (V4) and its
+ * index by user and words (V8).
  * Every statement names the text search configuration the column was made with, 'english': a query
  * parsed by another one would look for other lexemes than the index holds.
  */
@@ -25,10 +26,10 @@ class MessageSearch {
               FROM websearch_to_tsquery('english', :q) AS query
             """;
 
-    // The user's conversations as one array rather than a join: a join runs the search once per
-    // conversation (a nested loop), where = ANY of an array is one bitmap of all the user's rows,
-    // which the planner ANDs with the index's bitmap of the words when they are rare, or tests row by
-    // row when they are common (V4 says why the index holds the vector alone).
+    // The user and the words are all keys of one index (V8), so the index alone finds the user's
+    // matches, however common the words are among other users' messages. A persona narrows them to that
+    // persona's conversations, as one array rather than a join (a join would run the search once per
+    // conversation).
     // Ranks are computed once per match, in a materialized CTE: referenced from the page's WHERE and
     // ORDER BY, an inlined rank expression would be evaluated twice per row. Only the page's rows are
     // read again, for their content and snippet: ts_headline parses the whole text, far costlier than
@@ -39,10 +40,9 @@ class MessageSearch {
             WITH hits AS MATERIALIZED (
                 SELECT m.conversation_pk, m.message_id, m.seq, ts_rank_cd(m.search_vector, query, 1) AS rank
                   FROM websearch_to_tsquery('english', :q) AS query, messages m
-                 WHERE m.conversation_pk = ANY (ARRAY(
-                           SELECT c.id FROM conversations c
-                            WHERE c.user_id = :userId AND (CAST(:personaId AS text) IS NULL OR c.persona_id = :personaId)))
-                   AND m.search_vector @@ query
+                 WHERE m.user_id = :userId AND m.search_vector @@ query
+                   AND (CAST(:personaId AS text) IS NULL OR m.conversation_pk = ANY (ARRAY(
+                           SELECT c.id FROM conversations c WHERE c.user_id = :userId AND c.persona_id = :personaId)))
             ), page AS (
                 SELECT conversation_pk, message_id, seq, rank
                   FROM hits

@@ -23,13 +23,13 @@ import dev.chatsync.persister.fold.FoldedBatch.MessageVersion;
 final class MessageCopy {
 
     private static final String SQL = """
-            COPY messages (conversation_pk, message_id, role, content, parts, metadata, based_on, created_at, updated_at,
-                           change_xid, version_hash)
+            COPY messages (conversation_pk, user_id, message_id, role, content, parts, metadata, based_on, created_at,
+                           updated_at, change_xid, version_hash)
             FROM STDIN (FORMAT binary)
             """;
 
     private static final byte[] SIGNATURE = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0};
-    private static final short COLUMNS = 11;
+    private static final short COLUMNS = 12;
     private static final int JSONB_VERSION = 1;
     /** Postgres counts timestamps in microseconds from 2000-01-01T00:00Z. */
     private static final long POSTGRES_EPOCH_MILLIS = 946_684_800_000L;
@@ -51,6 +51,7 @@ final class MessageCopy {
                 out.writeShort(COLUMNS);
                 out.writeInt(Long.BYTES);
                 out.writeLong(row.conversationPk());
+                text(out, message.conversation().userId());
                 text(out, message.messageId());
                 text(out, message.role());
                 bytes(out, row.contentUtf8());

@@ -107,8 +107,8 @@ class MigrationsIT {
         assertThat(strings("SELECT message_id FROM messages WHERE conversation_pk = " + c + " ORDER BY seq"))
                 .containsExactly("z", "a", "m");
         assertThatThrownBy(() -> execute("""
-                INSERT INTO messages (conversation_pk, message_id, role, content, created_at, updated_at)
-                VALUES (%d, 'x', 'narrator', 'once upon', now(), now())""".formatted(c)))
+                INSERT INTO messages (conversation_pk, user_id, message_id, role, content, created_at, updated_at)
+                VALUES (%d, 'user_alice', 'x', 'narrator', 'once upon', now(), now())""".formatted(c)))
                 .isInstanceOf(SQLException.class).hasMessageContaining("messages_role_check");
     }
 
@@ -209,7 +209,45 @@ class MigrationsIT {
         assertThatThrownBy(() -> execute("UPDATE messages SET search_vector = 'x' WHERE message_id = 'm1'"))
                 .isInstanceOf(SQLException.class).hasMessageContaining("generated column");
         assertThat(strings("SELECT indexdef FROM pg_indexes WHERE schemaname = 'public'"))
-                .anySatisfy(def -> assertThat(def).contains("messages USING gin (search_vector)"));
+                .anySatisfy(def -> assertThat(def).contains("messages USING gin (user_id, search_vector)"));
+    }
+
+    @Test
+    void aMessageCanOnlyBelongToItsConversationsUser() throws SQLException {
+        long alices = conversation("user_alice", "c1");
+        conversation("user_bob", "c1");
+
+        assertThatThrownBy(() -> execute("""
+                INSERT INTO messages (conversation_pk, user_id, message_id, role, content, created_at, updated_at)
+                VALUES (%d, 'user_bob', 'm1', 'user', 'not yours', now(), now())""".formatted(alices)))
+                .isInstanceOf(SQLException.class).hasMessageContaining("messages_conversation");
+    }
+
+    @Test
+    void version8GivesStoredMessagesTheirConversationsUser() throws SQLException {
+        Database old = TestPostgres.shared().newDatabase("migrations-v7");
+        Flyway.configure().dataSource(old.jdbcUrl(), old.username(), old.password()).locations("classpath:db/migration")
+                .target("7").load().migrate();
+        try (Connection connection = old.connect(); Statement statement = connection.createStatement()) {
+            statement.execute("""
+                    INSERT INTO users (id) VALUES ('user_alice'), ('user_bob');
+                    INSERT INTO conversations (user_id, conversation_id, persona_id, created_at, updated_at)
+                    VALUES ('user_alice', 'c1', 'hitesh', now(), now()), ('user_bob', 'c1', 'hitesh', now(), now());
+                    INSERT INTO messages (conversation_pk, message_id, role, content, created_at, updated_at)
+                    SELECT id, 'm-' || user_id, 'user', 'kafka for ' || user_id, now(), now() FROM conversations""");
+        }
+
+        Flyway.configure().dataSource(old.jdbcUrl(), old.username(), old.password()).locations("classpath:db/migration")
+                .load().migrate();
+
+        try (Connection connection = old.connect(); Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("""
+                     SELECT m.message_id, m.user_id FROM messages m
+                      WHERE m.user_id = 'user_bob' AND m.search_vector @@ websearch_to_tsquery('english', 'kafka')""")) {
+            assertThat(rows.next()).isTrue();
+            assertThat(rows.getString(1)).isEqualTo("m-user_bob");
+            assertThat(rows.next()).isFalse();
+        }
     }
 
     private static long conversation(String userId, String conversationId) throws SQLException {
@@ -230,11 +268,12 @@ class MigrationsIT {
     private static void message(long conversationPk, String messageId, String content) throws SQLException {
         try (Connection connection = database.connect();
              PreparedStatement insert = connection.prepareStatement("""
-                     INSERT INTO messages (conversation_pk, message_id, role, content, created_at, updated_at)
-                     VALUES (?, ?, 'user', ?, now(), now())""")) {
+                     INSERT INTO messages (conversation_pk, message_id, role, content, created_at, updated_at, user_id)
+                     VALUES (?, ?, 'user', ?, now(), now(), (SELECT user_id FROM conversations WHERE id = ?))""")) {
             insert.setLong(1, conversationPk);
             insert.setString(2, messageId);
             insert.setString(3, content);
+            insert.setLong(4, conversationPk);
             insert.executeUpdate();
         }
     }
