@@ -2,7 +2,6 @@ package dev.chatsync.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
@@ -12,9 +11,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -34,6 +30,8 @@ import dev.chatsync.schemas.event.DeletionSource;
 import dev.chatsync.schemas.event.UserProfileChanged;
 import dev.chatsync.schemas.serde.AccountEventDeserializer;
 import dev.chatsync.testsupport.TestKafka;
+import dev.chatsync.testsupport.clerk.ClerkUserEvents;
+import dev.chatsync.testsupport.clerk.SvixSigner;
 
 /**
  * Clerk's webhooks and account deletion at the API: signed deliveries publish account events on the
@@ -43,8 +41,7 @@ import dev.chatsync.testsupport.TestKafka;
  */
 class AccountsIT {
 
-    private static final byte[] KEY = Base64.getDecoder().decode("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
-    private static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    private static final SvixSigner SVIX = new SvixSigner("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
 
     private static ApiWithTopic fixture;
     private static WebTestClient http;
@@ -53,7 +50,7 @@ class AccountsIT {
 
     @BeforeAll
     static void start() {
-        fixture = ApiWithTopic.start("ingest-accounts", 2, Map.of("chatsync.clerk-webhook.secret", SECRET,
+        fixture = ApiWithTopic.start("ingest-accounts", 2, Map.of("chatsync.clerk-webhook.secret", SVIX.secret(),
                 "chatsync.clerk-webhook.max-body-bytes", "4KB"));
         String accountsTopic = fixture.api().bean(dev.chatsync.events.AccountsTopic.class).topic();
         TestKafka.shared().createTopic(accountsTopic, 2);
@@ -165,7 +162,7 @@ class AccountsIT {
         fixture.events().next(1);
 
         deliver("msg_" + UUID.randomUUID().toString().replace("-", ""), now(),
-                "{\"type\": \"user.deleted\", \"data\": {\"deleted\": true, \"id\": \"" + userId + "\", \"object\": \"user\"}}")
+                ClerkUserEvents.deleted(userId))
                 .expectStatus().isOk().expectBody().jsonPath("$.published").isEqualTo(1);
         List<ConsumerRecord<String, AccountEvent>> published = nextAccountEvents(1);
         assertThat(published).extracting(ConsumerRecord::key).containsExactly(userId);
@@ -241,13 +238,7 @@ class AccountsIT {
     }
 
     static String signature(String id, long timestamp, String body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(KEY, "HmacSHA256"));
-            return "v1," + Base64.getEncoder().encodeToString(mac.doFinal((id + "." + timestamp + "." + body).getBytes(StandardCharsets.UTF_8)));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return SVIX.signature(id, timestamp, body);
     }
 
     private static long now() {
@@ -255,11 +246,7 @@ class AccountsIT {
     }
 
     static String userUpdated(String userId, long updatedAt) {
-        return """
-                {"data": {"id": "%s", "object": "user", "first_name": "Example", "last_name": "User", "username": "example",
-                          "image_url": "https://img.clerk.com/xxxxxx", "primary_email_address_id": "idn_1",
-                          "email_addresses": [{"id": "idn_1", "email_address": "example@example.org"}], "updated_at": %d},
-                 "object": "event", "type": "user.updated"}""".formatted(userId, updatedAt);
+        return ClerkUserEvents.profile("user.updated", userId, "Example", "User", "example@example.org", "https://img.clerk.com/xxxxxx", updatedAt);
     }
 
     private static long endOffsets() {

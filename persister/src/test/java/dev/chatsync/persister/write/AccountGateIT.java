@@ -156,7 +156,7 @@ class AccountGateIT {
                         TestEvents.message(userId, "c", "m1", MessageRole.user, "hello")))
                 .toList();
         FoldedBatch folded = BatchFolder.fold(events.stream().map(Decoded.Event::event).toList());
-        return AccountGate.admit(batch, folded, events).userIds();
+        return AccountGate.admit(batch, folded, events).folded().userIds();
     }
 
     private Connection transaction() throws SQLException {
