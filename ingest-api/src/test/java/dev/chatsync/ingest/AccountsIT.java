@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -32,6 +33,8 @@ import dev.chatsync.schemas.serde.AccountEventDeserializer;
 import dev.chatsync.testsupport.TestKafka;
 import dev.chatsync.testsupport.clerk.ClerkUserEvents;
 import dev.chatsync.testsupport.clerk.SvixSigner;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Clerk's webhooks and account deletion at the API: signed deliveries publish account events on the
@@ -111,6 +114,7 @@ class AccountsIT {
         long timestamp = now();
         long accountsBefore = endOffsets();
         long eventsBefore = fixture.events().endOffsets();
+        Map<String, Double> outcomesBefore = webhookOutcomes();
 
         refused(http.post().uri("/webhooks/clerk").contentType(MediaType.APPLICATION_JSON)
                 .header("svix-id", id).header("svix-timestamp", Long.toString(timestamp))
@@ -141,6 +145,8 @@ class AccountsIT {
 
         assertThat(endOffsets()).isEqualTo(accountsBefore);
         assertThat(fixture.events().endOffsets()).isEqualTo(eventsBefore);
+        assertThat(webhookOutcomesSince(outcomesBefore)).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "bad_signature", 5.0, "expired", 2.0, "malformed", 3.0, "too_large", 1.0, "published", 0.0, "replayed", 0.0, "ignored", 0.0));
         // a signed, well-formed delivery of the same id is taken afterwards: the refusals claimed nothing
         deliver(id, timestamp, body).expectStatus().isOk().expectBody().jsonPath("$.published").isEqualTo(1);
         assertThat(nextAccountEvents(1)).hasSize(1);
@@ -149,9 +155,11 @@ class AccountsIT {
     @Test
     void otherEventTypesAreAcknowledgedAndPublishNothing() {
         long before = endOffsets();
+        Map<String, Double> outcomesBefore = webhookOutcomes();
         deliver("msg_session", now(), "{\"type\": \"session.created\", \"data\": {\"id\": \"sess_1\"}}").expectStatus().isOk()
                 .expectBody().jsonPath("$.published").isEqualTo(0).jsonPath("$.type").isEqualTo("session.created");
         assertThat(endOffsets()).isEqualTo(before);
+        assertThat(webhookOutcomesSince(outcomesBefore)).containsEntry("ignored", 1.0).containsEntry("published", 0.0);
     }
 
     @Test
@@ -247,6 +255,21 @@ class AccountsIT {
 
     static String userUpdated(String userId, long updatedAt) {
         return ClerkUserEvents.profile("user.updated", userId, "Example", "User", "example@example.org", "https://img.clerk.com/xxxxxx", updatedAt);
+    }
+
+    /** chatsync.ingest.webhooks by outcome, as the API counted them so far. */
+    private static Map<String, Double> webhookOutcomes() {
+        Map<String, Double> outcomes = new HashMap<>();
+        for (Counter counter : fixture.api().bean(MeterRegistry.class).find("chatsync.ingest.webhooks").counters()) {
+            outcomes.put(counter.getId().getTag("outcome"), counter.count());
+        }
+        return outcomes;
+    }
+
+    private static Map<String, Double> webhookOutcomesSince(Map<String, Double> before) {
+        Map<String, Double> since = new HashMap<>();
+        webhookOutcomes().forEach((outcome, count) -> since.put(outcome, count - before.getOrDefault(outcome, 0.0)));
+        return since;
     }
 
     private static long endOffsets() {
