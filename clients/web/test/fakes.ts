@@ -17,7 +17,8 @@ interface StoredConv { conversationId: string; personaId: string; title?: string
 
 /**
  * A small in-memory chat-sync API: POST, DELETE and the three GET forms, with a changes feed when
- * `feed` is on (404 otherwise, as before issue 11). `next` queues canned answers for the next requests.
+ * `feed` is on (404 otherwise, as before issue 11), export and account deletion (a deleted account's
+ * writes get 410). `next` queues canned answers for the next requests.
  */
 export class FakeServer {
   seen: Seen[] = [];
@@ -26,6 +27,7 @@ export class FakeServer {
   changes: { user: string; c: string; deleted?: boolean }[] = [];
   canned: ((s: Seen) => Response | undefined)[] = [];
   tokens = 0;
+  deletedUsers = new Set<string>();
   /** Per `conversationId/messageId`, the versions GET /api/messages/revisions answers. */
   revisions = new Map<string, { revision: number; role: string; content: string; conflict: boolean; basedOn?: number }[]>();
 
@@ -64,6 +66,22 @@ export class FakeServer {
   private route(user: string, s: Seen): Response {
     const convs = this.conversations(user);
     const c = s.query.get('conversationId');
+    if (s.path === '/api/account' && s.method === 'DELETE') {
+      this.users.delete(user);
+      this.deletedUsers.add(user);
+      return json(202, { userId: user, published: 1 });
+    }
+    if (this.deletedUsers.has(user) && s.method !== 'GET') {
+      return json(410, { title: 'Gone', status: 410, errors: [{ field: 'Authorization', rule: 'account_deleted' }] });
+    }
+    if (s.path === '/api/export') {
+      const conversations = [...convs.values()].sort((a, b) => (a.conversationId < b.conversationId ? -1 : 1)).map((conv) => ({
+        conversationId: conv.conversationId, personaId: conv.personaId, title: conv.title ?? null, createdAt: conv.updatedAt, updatedAt: conv.updatedAt,
+        messages: conv.messages.map((m) => ({ ...m, createdAt: conv.updatedAt, updatedAt: conv.updatedAt })),
+      }));
+      return json(200, { format: 'chat-sync.export', version: 1, exportedAt: new Date(Date.now()).toISOString(),
+        revisions: s.query.get('revisions') === 'true', conversations });
+    }
     if (s.method === 'POST') {
       const b = s.body;
       const conv: StoredConv = convs.get(b.conversationId) ?? { conversationId: b.conversationId, personaId: b.personaId, updatedAt: '', messages: [] };

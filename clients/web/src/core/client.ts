@@ -5,7 +5,7 @@ import { merge, type ServerConversation } from './merge.js';
 import { fromApp, headOf, type ServerMessage } from './messages.js';
 import { batches, bytes, unacked, type Batch, type Limits } from './outbox.js';
 import { memoryStorage, type StoredConversation, type StoredHead, type SyncStorage } from './storage.js';
-import type { ClientStatus, ConflictNotice, Conversation, ConversationStatus, ConversationSummary, MessageRevisions, SyncClient, SyncSnapshot } from './types.js';
+import type { AccountExport, ClientStatus, ConflictNotice, Conversation, ConversationStatus, ConversationSummary, MessageRevisions, SyncClient, SyncSnapshot } from './types.js';
 
 export interface SyncClientOptions {
   /** Where chat-sync's API is, e.g. `https://sync.example.com` ('' for the page's own origin). */
@@ -414,6 +414,20 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
     return true;
   }
 
+  /** Deletes the user's data from this browser, in every tab; returns the messages never acknowledged. */
+  async function forget() {
+    let discarded = 0;
+    for (const c of await storage.outbox()) {
+      const s = await storage.read(c);
+      if (s) discarded += unacked(s).length;
+    }
+    tabs.post({ t: 'signout' });
+    teardown(false);
+    await storage.clear();
+    unlock();
+    return { discarded };
+  }
+
   /** Stops everything; the lock last, for a tab signing out must not hand over to a tab that would pull into the store it is deleting. */
   function teardown(release = true) {
     if (release) unlock();
@@ -538,16 +552,23 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
     async signOut() {
       await ready;
       if (leader && !closed) await Promise.race([flush(true), new Promise((r) => env.setTimeout(() => r(undefined), 5000))]);
-      let discarded = 0;
-      for (const c of await storage.outbox()) {
-        const s = await storage.read(c);
-        if (s) discarded += unacked(s).length;
-      }
-      tabs.post({ t: 'signout' });
-      teardown(false);
-      await storage.clear();
-      unlock();
-      return { discarded };
+      return forget();
+    },
+
+    async exportAccount(options = {}) {
+      await ready;
+      if (leader && !closed) await flush(true);
+      // with the token of the last write: the export waits until that write is stored
+      const o = await read('/api/export', options.revisions ? { revisions: 'true' } : {});
+      if (o.kind !== 'ok') throw o.problem;
+      return (await o.response.json()) as AccountExport;
+    },
+
+    async deleteAccount() {
+      await ready;
+      const o = await call('DELETE', '/api/account');
+      if (o.kind !== 'ok') throw o.problem;
+      return forget();
     },
 
     close: () => void ready.then(() => teardown(), () => {}),

@@ -172,5 +172,53 @@ export interface SyncClient {
    * out). Resolves to the number of messages that were never acknowledged and are gone with it.
    */
   signOut(): Promise<{ discarded: number }>;
+  /**
+   * Everything of this user on the server as one document (`GET /api/export`; `POST /api/import` takes it
+   * back), with each message's other versions when `revisions` is set. What this device has yet to send
+   * is sent first and the document holds it. Rejects with the {@link SyncProblem} when the server cannot answer.
+   */
+  exportAccount(options?: { revisions?: boolean }): Promise<AccountExport>;
+  /**
+   * Deletes the user's account on the server and everything of it (`DELETE /api/account`), then this
+   * user's data in this browser, in every tab, as {@link signOut} does. What is pending is not sent: the
+   * server refuses a deleted account's writes; resolves to the number of messages discarded with it.
+   * Rejects with the {@link SyncProblem} when the server did not take the deletion, and deletes nothing then.
+   */
+  deleteAccount(): Promise<{ discarded: number }>;
   close(): void;
+}
+
+/** `GET /api/export`'s document, format `chat-sync.export` version 1. It names no user. */
+export interface AccountExport {
+  format: 'chat-sync.export';
+  version: 1;
+  exportedAt: string;
+  /** Whether messages list their other versions. */
+  revisions: boolean;
+  /** Ordered by conversation id. */
+  conversations: ExportedConversation[];
+}
+
+export interface ExportedConversation {
+  conversationId: string;
+  personaId: string;
+  title: string | null;
+  createdAt: string;
+  updatedAt: string;
+  /** In order. */
+  messages: ExportedMessage[];
+}
+
+export interface ExportedMessage {
+  id: string;
+  role: Role;
+  content: string;
+  parts?: MessagePart[];
+  metadata?: Record<string, unknown>;
+  createdAt: string;
+  updatedAt: string;
+  revision: number;
+  conflicts?: number;
+  /** Only in an export with `revisions`: the message's other versions, newest first. */
+  revisions?: MessageVersion[];
 }

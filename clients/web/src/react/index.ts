@@ -9,7 +9,8 @@ export function SyncProvider(props: { client: SyncClient; children?: ReactNode }
 }
 
 export interface MessageSync
-  extends Pick<SyncClient, 'syncConversation' | 'loadConversation' | 'loadAllConversations' | 'deleteConversation' | 'loadRevisions' | 'syncNow' | 'retry' | 'signOut'>,
+  extends Pick<SyncClient, 'syncConversation' | 'loadConversation' | 'loadAllConversations' | 'deleteConversation' | 'loadRevisions' | 'syncNow'
+      | 'retry' | 'signOut' | 'exportAccount' | 'deleteAccount'>,
     ClientStatus {
   /** Every conversation's sync status this tab knows of. */
   statuses: ReadonlyMap<string, ConversationStatus>;
@@ -38,6 +39,8 @@ export function useMessageSync(client?: SyncClient): MessageSync {
     syncNow: c.syncNow,
     retry: c.retry,
     signOut: c.signOut,
+    exportAccount: c.exportAccount,
+    deleteAccount: c.deleteAccount,
     ...snap.client,
     statuses: snap.statuses,
     status: (id: string) => snap.statuses.get(id),

@@ -2,19 +2,16 @@ package dev.chatsync.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -34,6 +31,10 @@ import dev.chatsync.schemas.event.DeletionSource;
 import dev.chatsync.schemas.event.UserProfileChanged;
 import dev.chatsync.schemas.serde.AccountEventDeserializer;
 import dev.chatsync.testsupport.TestKafka;
+import dev.chatsync.testsupport.clerk.ClerkUserEvents;
+import dev.chatsync.testsupport.clerk.SvixSigner;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Clerk's webhooks and account deletion at the API: signed deliveries publish account events on the
@@ -43,8 +44,7 @@ import dev.chatsync.testsupport.TestKafka;
  */
 class AccountsIT {
 
-    private static final byte[] KEY = Base64.getDecoder().decode("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
-    private static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    private static final SvixSigner SVIX = new SvixSigner("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
 
     private static ApiWithTopic fixture;
     private static WebTestClient http;
@@ -53,7 +53,7 @@ class AccountsIT {
 
     @BeforeAll
     static void start() {
-        fixture = ApiWithTopic.start("ingest-accounts", 2, Map.of("chatsync.clerk-webhook.secret", SECRET,
+        fixture = ApiWithTopic.start("ingest-accounts", 2, Map.of("chatsync.clerk-webhook.secret", SVIX.secret(),
                 "chatsync.clerk-webhook.max-body-bytes", "4KB"));
         String accountsTopic = fixture.api().bean(dev.chatsync.events.AccountsTopic.class).topic();
         TestKafka.shared().createTopic(accountsTopic, 2);
@@ -114,6 +114,7 @@ class AccountsIT {
         long timestamp = now();
         long accountsBefore = endOffsets();
         long eventsBefore = fixture.events().endOffsets();
+        Map<String, Double> outcomesBefore = webhookOutcomes();
 
         refused(http.post().uri("/webhooks/clerk").contentType(MediaType.APPLICATION_JSON)
                 .header("svix-id", id).header("svix-timestamp", Long.toString(timestamp))
@@ -144,6 +145,8 @@ class AccountsIT {
 
         assertThat(endOffsets()).isEqualTo(accountsBefore);
         assertThat(fixture.events().endOffsets()).isEqualTo(eventsBefore);
+        assertThat(webhookOutcomesSince(outcomesBefore)).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "bad_signature", 5.0, "expired", 2.0, "malformed", 3.0, "too_large", 1.0, "published", 0.0, "replayed", 0.0, "ignored", 0.0));
         // a signed, well-formed delivery of the same id is taken afterwards: the refusals claimed nothing
         deliver(id, timestamp, body).expectStatus().isOk().expectBody().jsonPath("$.published").isEqualTo(1);
         assertThat(nextAccountEvents(1)).hasSize(1);
@@ -152,9 +155,11 @@ class AccountsIT {
     @Test
     void otherEventTypesAreAcknowledgedAndPublishNothing() {
         long before = endOffsets();
+        Map<String, Double> outcomesBefore = webhookOutcomes();
         deliver("msg_session", now(), "{\"type\": \"session.created\", \"data\": {\"id\": \"sess_1\"}}").expectStatus().isOk()
                 .expectBody().jsonPath("$.published").isEqualTo(0).jsonPath("$.type").isEqualTo("session.created");
         assertThat(endOffsets()).isEqualTo(before);
+        assertThat(webhookOutcomesSince(outcomesBefore)).containsEntry("ignored", 1.0).containsEntry("published", 0.0);
     }
 
     @Test
@@ -165,7 +170,7 @@ class AccountsIT {
         fixture.events().next(1);
 
         deliver("msg_" + UUID.randomUUID().toString().replace("-", ""), now(),
-                "{\"type\": \"user.deleted\", \"data\": {\"deleted\": true, \"id\": \"" + userId + "\", \"object\": \"user\"}}")
+                ClerkUserEvents.deleted(userId))
                 .expectStatus().isOk().expectBody().jsonPath("$.published").isEqualTo(1);
         List<ConsumerRecord<String, AccountEvent>> published = nextAccountEvents(1);
         assertThat(published).extracting(ConsumerRecord::key).containsExactly(userId);
@@ -241,13 +246,7 @@ class AccountsIT {
     }
 
     static String signature(String id, long timestamp, String body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(KEY, "HmacSHA256"));
-            return "v1," + Base64.getEncoder().encodeToString(mac.doFinal((id + "." + timestamp + "." + body).getBytes(StandardCharsets.UTF_8)));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return SVIX.signature(id, timestamp, body);
     }
 
     private static long now() {
@@ -255,11 +254,22 @@ class AccountsIT {
     }
 
     static String userUpdated(String userId, long updatedAt) {
-        return """
-                {"data": {"id": "%s", "object": "user", "first_name": "Example", "last_name": "User", "username": "example",
-                          "image_url": "https://img.clerk.com/xxxxxx", "primary_email_address_id": "idn_1",
-                          "email_addresses": [{"id": "idn_1", "email_address": "example@example.org"}], "updated_at": %d},
-                 "object": "event", "type": "user.updated"}""".formatted(userId, updatedAt);
+        return ClerkUserEvents.profile("user.updated", userId, "Example", "User", "example@example.org", "https://img.clerk.com/xxxxxx", updatedAt);
+    }
+
+    /** chatsync.ingest.webhooks by outcome, as the API counted them so far. */
+    private static Map<String, Double> webhookOutcomes() {
+        Map<String, Double> outcomes = new HashMap<>();
+        for (Counter counter : fixture.api().bean(MeterRegistry.class).find("chatsync.ingest.webhooks").counters()) {
+            outcomes.put(counter.getId().getTag("outcome"), counter.count());
+        }
+        return outcomes;
+    }
+
+    private static Map<String, Double> webhookOutcomesSince(Map<String, Double> before) {
+        Map<String, Double> since = new HashMap<>();
+        webhookOutcomes().forEach((outcome, count) -> since.put(outcome, count - before.getOrDefault(outcome, 0.0)));
+        return since;
     }
 
     private static long endOffsets() {

@@ -23,6 +23,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import dev.chatsync.inprocess.CommandLine;
 import dev.chatsync.ingest.IngestApiApplication;
 import dev.chatsync.persister.PersisterApplication;
+import dev.chatsync.schemas.EventTopics;
 import sun.misc.Signal;
 
 /**
@@ -37,6 +38,8 @@ public final class LocalStack implements AutoCloseable {
     private static final String ISSUER = "chat-sync-local-stack";
     private static final String AUTHORIZED_PARTY = "http://localhost:3000";
     private static final String PERSISTER_GROUP = "chat-sync-persister";
+    // the persister's account events listener joins a group of its own, named after the events' group
+    private static final String ACCOUNTS_GROUP = PERSISTER_GROUP + ".accounts";
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
     private static final String POSTGRES_DATA = "postgres";
     private static final String KAFKA_DATA = "kafka";
@@ -58,6 +61,11 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public static LocalStack start(LocalStackSettings settings) {
+        return start(settings, Map.of());
+    }
+
+    /** The stack with settings of the ingest-api's own on top (what tests turn on that the stack leaves off, such as webhooks). */
+    static LocalStack start(LocalStackSettings settings, Map<String, String> apiSettings) {
         if (settings.fresh()) {
             wipe(settings.dataDirectory().resolve(POSTGRES_DATA), settings.dataDirectory().resolve(KAFKA_DATA));
         }
@@ -74,14 +82,16 @@ public final class LocalStack implements AutoCloseable {
                     "chatsync.persister.group-id", PERSISTER_GROUP,
                     "server.port", String.valueOf(settings.persisterPort()),
                     "springdoc.api-docs.enabled", "false"));
-            ConfigurableApplicationContext api = run(IngestApiApplication.application().sources(DevTokens.class, DemoApp.class), shared, Map.of(
+            Map<String, String> api = new LinkedHashMap<>(Map.of(
                     "server.port", String.valueOf(settings.apiPort()),
                     DemoApp.DIRECTORY, settings.demoDirectory().toString(),
                     "spring.flyway.enabled", "false",
                     "chatsync.auth.jwks-url", "http://localhost:" + settings.apiPort() + DevTokens.JWKS_PATH,
                     "chatsync.auth.issuer", ISSUER,
                     "chatsync.auth.authorized-parties", AUTHORIZED_PARTY));
-            return new LocalStack(settings, postgres, kafka, persister, api);
+            api.putAll(apiSettings);
+            return new LocalStack(settings, postgres, kafka, persister,
+                    run(IngestApiApplication.application().sources(DevTokens.class, DemoApp.class), shared, api));
         } catch (RuntimeException e) {
             closeQuietly(persister);
             if (kafka != null) {
@@ -112,9 +122,12 @@ public final class LocalStack implements AutoCloseable {
         return settings;
     }
 
-    /** Waits until the persister has written everything Kafka holds; returns what is left (0 when drained). */
+    /** Waits until the persister has written everything Kafka holds, events and account events; returns what is left (0 when drained). */
     public long awaitPersisted(Duration timeout) {
-        return kafka.awaitDrained(settings.topic(), PERSISTER_GROUP, timeout);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long events = kafka.awaitDrained(settings.topic(), PERSISTER_GROUP, timeout);
+        long accounts = kafka.awaitDrained(EventTopics.ACCOUNTS, ACCOUNTS_GROUP, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        return events < 0 || accounts < 0 ? -1 : events + accounts;
     }
 
     @Override

@@ -15,7 +15,7 @@ import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** A chat front end as the tests see it: dev tokens, POST/GET/DELETE on /api/messages, the revisions, the changes feed, JSON. */
+/** A chat front end as the tests see it: dev tokens, POST/GET/DELETE on /api/messages, the revisions, the changes feed, export, import, account deletion, JSON. */
 final class ChatClient {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -84,6 +84,11 @@ final class ChatClient {
 
     Response delete(String token, String conversationId) {
         return send(authorized(token, "/api/messages?conversationId=" + URLEncoder.encode(conversationId, StandardCharsets.UTF_8)).DELETE());
+    }
+
+    /** DELETE /api/account: the caller's account and everything of it. */
+    Response deleteAccount(String token) {
+        return send(authorized(token, "/api/account").DELETE());
     }
 
     Response send(HttpRequest.Builder request) {

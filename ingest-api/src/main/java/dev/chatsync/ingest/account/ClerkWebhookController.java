@@ -13,6 +13,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.chatsync.ingest.account.WebhookOutcomes.Outcome;
 import dev.chatsync.ingest.dedup.DeliveredWebhooks;
 import dev.chatsync.ingest.problem.FieldViolation;
 import dev.chatsync.ingest.problem.ProblemException;
@@ -20,6 +21,7 @@ import dev.chatsync.schemas.Envelopes;
 import dev.chatsync.schemas.event.AccountDeleted;
 import dev.chatsync.schemas.event.AccountEvent;
 import dev.chatsync.schemas.event.DeletionSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.swagger.v3.oas.annotations.Operation;
 import reactor.core.publisher.Mono;
 
@@ -40,12 +42,14 @@ class ClerkWebhookController {
     private final ClerkWebhookParser parser = new ClerkWebhookParser();
     private final DeliveredWebhooks delivered;
     private final AccountEventPublisher publisher;
+    private final WebhookOutcomes outcomes;
     private final int maxBodyBytes;
 
-    ClerkWebhookController(ClerkWebhookProperties properties, AccountEventPublisher publisher) {
+    ClerkWebhookController(ClerkWebhookProperties properties, AccountEventPublisher publisher, MeterRegistry meters) {
         this.signature = new SvixSignature(properties.secret(), properties.tolerance());
         this.delivered = new DeliveredWebhooks(properties.tolerance(), properties.rememberedIds());
         this.publisher = publisher;
+        this.outcomes = new WebhookOutcomes(meters);
         this.maxBodyBytes = (int) Math.min(Integer.MAX_VALUE, properties.maxBodyBytes().toBytes());
     }
 
@@ -59,7 +63,10 @@ class ClerkWebhookController {
             @RequestHeader(name = "svix-signature", required = false) String signatures,
             ServerHttpRequest request) {
         return DataBufferUtils.join(request.getBody(), maxBodyBytes)
-                .onErrorMap(DataBufferLimitException.class, e -> ProblemException.tooLarge(maxBodyBytes))
+                .onErrorMap(DataBufferLimitException.class, e -> {
+                    outcomes.count(Outcome.TOO_LARGE);
+                    return ProblemException.tooLarge(maxBodyBytes);
+                })
                 .map(buffer -> {
                     try {
                         byte[] body = new byte[buffer.readableByteCount()];
@@ -77,17 +84,27 @@ class ClerkWebhookController {
         Instant now = Instant.now();
         FieldViolation forged = signature.check(id, timestamp, signatures, body, now);
         if (forged != null) {
+            outcomes.refused(forged);
             return Mono.error(ProblemException.invalid(List.of(forged)));
         }
-        ClerkWebhook webhook = parser.parse(body);
+        ClerkWebhook webhook;
+        try {
+            webhook = parser.parse(body);
+        } catch (ProblemException e) {
+            outcomes.count(Outcome.MALFORMED);
+            throw e;
+        }
         AccountEvent event = eventOf(id, webhook, now.truncatedTo(ChronoUnit.MILLIS));
         if (event == null) {
+            outcomes.count(Outcome.IGNORED);
             return Mono.just(new WebhookAccepted(id, webhook.type(), 0, false));
         }
         if (!delivered.claim(id)) {
+            outcomes.count(Outcome.REPLAYED);
             return Mono.just(new WebhookAccepted(id, webhook.type(), 0, true));
         }
         return publisher.publish(event)
+                .doOnSuccess(published -> outcomes.count(Outcome.PUBLISHED))
                 .doOnError(failure -> delivered.release(id))
                 .doOnCancel(() -> delivered.release(id))
                 .thenReturn(new WebhookAccepted(id, webhook.type(), 1, false));

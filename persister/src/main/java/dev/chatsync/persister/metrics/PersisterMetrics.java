@@ -30,6 +30,7 @@ public class PersisterMetrics {
     private final Counter keptAsConflict;
     private final Counter unchanged;
     private final Counter skippedDeleted;
+    private final Counter skippedAccountDeleted;
     private final Counter deleted;
     private final Counter deadLettered;
     private final Counter alreadyApplied;
@@ -48,6 +49,7 @@ public class PersisterMetrics {
         keptAsConflict = records(registry, "kept-as-conflict");
         unchanged = records(registry, "unchanged");
         skippedDeleted = records(registry, "skipped-deleted");
+        skippedAccountDeleted = records(registry, "skipped-account-deleted");
         deleted = records(registry, "deleted");
         deadLettered = records(registry, "dead-lettered");
         alreadyApplied = records(registry, "skipped-already-applied");
@@ -67,7 +69,7 @@ public class PersisterMetrics {
 
     private static Counter records(MeterRegistry registry, String outcome) {
         return Counter.builder("chatsync.persister.records").tag("outcome", outcome)
-                .description("Records (messages per stored version, conversations for deletes) by outcome").register(registry);
+                .description("Records (messages per stored version, conversations for deletes, events for skipped-account-deleted) by outcome").register(registry);
     }
 
     public void committed(int records, BatchResult result, Duration took) {
@@ -78,6 +80,7 @@ public class PersisterMetrics {
         keptAsConflict.increment(result.keptAsConflict());
         unchanged.increment(result.unchanged());
         skippedDeleted.increment(result.skippedDeleted());
+        skippedAccountDeleted.increment(result.skippedAccountDeleted());
         deleted.increment(result.deleted());
         deadLettered.increment(result.deadLettered());
         alreadyApplied.increment(result.alreadyApplied());

@@ -12,6 +12,7 @@ import java.util.Set;
 import dev.chatsync.persister.decode.Decoded;
 import dev.chatsync.persister.fold.BatchFolder;
 import dev.chatsync.persister.fold.FoldedBatch;
+import dev.chatsync.schemas.event.ConversationEvent;
 
 /**
  * Keeps a deleted account deleted: of a batch's events, only those of users that are alive when the
@@ -52,10 +53,14 @@ final class AccountGate {
     }
 
     /**
-     * Creates the batch's missing users and returns what may be written: {@code folded} itself when all
-     * its users are alive (nearly always), else the fold of the events of the live ones.
+     * What a batch may write: {@code folded} itself when all its users are alive (nearly always), else
+     * the fold of the events of the live ones; and how many events it dropped for their deleted users.
      */
-    static FoldedBatch admit(Connection connection, FoldedBatch folded, List<Decoded.Event> events) throws SQLException {
+    record Admitted(FoldedBatch folded, int dropped) {
+    }
+
+    /** Creates the batch's missing users and returns what may be written. */
+    static Admitted admit(Connection connection, FoldedBatch folded, List<Decoded.Event> events) throws SQLException {
         UserUpserts.upsert(connection, folded.userIds());
         Set<String> alive = new HashSet<>();
         List<String> reCreated = new ArrayList<>();
@@ -74,8 +79,9 @@ final class AccountGate {
             }
         }
         if (alive.size() == folded.userIds().size()) {
-            return folded;
+            return new Admitted(folded, 0);
         }
-        return BatchFolder.fold(events.stream().map(Decoded.Event::event).filter(event -> alive.contains(event.getUserId())).toList());
+        List<ConversationEvent> admitted = events.stream().map(Decoded.Event::event).filter(event -> alive.contains(event.getUserId())).toList();
+        return new Admitted(BatchFolder.fold(admitted), events.size() - admitted.size());
     }
 }

@@ -57,7 +57,7 @@ public class BatchWriter {
      */
     public BatchResult write(List<Decoded> batch) {
         if (batch.isEmpty()) {
-            return new BatchResult(0, 0, 0, 0, 0, 0, 0, 0);
+            return new BatchResult(0, 0, 0, 0, 0, 0, 0, 0, 0);
         }
         String topic = batch.get(0).record().topic();
         UUID topicId;
@@ -158,7 +158,9 @@ public class BatchWriter {
         at = metrics.timed(Stage.FOLD, at);
         BatchTally tally = new BatchTally();
         SortedMap<UserDay, Integer> newUserMessages = new TreeMap<>();
-        folded = AccountGate.admit(connection, folded, events);
+        AccountGate.Admitted admitted = AccountGate.admit(connection, folded, events);
+        folded = admitted.folded();
+        tally.skippedAccountDeleted += admitted.dropped();
         at = metrics.timed(Stage.USERS, at);
         for (Generation generation : folded.generations()) {
             tally.deleted += ConversationDeletes.delete(connection, generation.deletes());
@@ -197,6 +199,7 @@ public class BatchWriter {
         private int keptAsConflict;
         private int unchanged;
         private int skippedDeleted;
+        private int skippedAccountDeleted;
         private int deleted;
         private int alreadyApplied;
         private final List<Decoded.DeadLetter> deadLetters = new ArrayList<>();
@@ -207,12 +210,14 @@ public class BatchWriter {
             keptAsConflict += other.keptAsConflict;
             unchanged += other.unchanged;
             skippedDeleted += other.skippedDeleted;
+            skippedAccountDeleted += other.skippedAccountDeleted;
             deleted += other.deleted;
             deadLetters.addAll(other.deadLetters);
         }
 
         BatchResult result() {
-            return new BatchResult(inserted, updated, keptAsConflict, unchanged, skippedDeleted, deleted, deadLetters.size(), alreadyApplied);
+            return new BatchResult(inserted, updated, keptAsConflict, unchanged, skippedDeleted, skippedAccountDeleted, deleted,
+                    deadLetters.size(), alreadyApplied);
         }
     }
 }

@@ -122,7 +122,9 @@ class AccountGateIT {
             deletion.commit();
         }
         try (Connection batch = transaction()) {
-            assertThat(admitted(batch, USER, OTHER)).containsExactly(OTHER);
+            AccountGate.Admitted admitted = admission(batch, USER, OTHER);
+            assertThat(admitted.folded().userIds()).containsExactly(OTHER);
+            assertThat(admitted.dropped()).as("the deleted user's one event, counted for the metric").isEqualTo(1);
             batch.commit();
         }
         assertNothingOf(USER);
@@ -151,12 +153,17 @@ class AccountGateIT {
 
     /** The users whose events {@link AccountGate} lets the batch write, one message each. */
     private static Set<String> admitted(Connection batch, String... userIds) throws SQLException {
+        return admission(batch, userIds).folded().userIds();
+    }
+
+    /** What {@link AccountGate} lets the batch write of one message per user, and how many it dropped. */
+    private static AccountGate.Admitted admission(Connection batch, String... userIds) throws SQLException {
         List<Decoded.Event> events = Arrays.stream(userIds)
                 .map(userId -> new Decoded.Event(new ConsumerRecord<>("t", 0, 0, userId + "/c", new byte[0]),
                         TestEvents.message(userId, "c", "m1", MessageRole.user, "hello")))
                 .toList();
         FoldedBatch folded = BatchFolder.fold(events.stream().map(Decoded.Event::event).toList());
-        return AccountGate.admit(batch, folded, events).userIds();
+        return AccountGate.admit(batch, folded, events);
     }
 
     private Connection transaction() throws SQLException {
