@@ -3,7 +3,6 @@ package dev.chatsync.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -145,39 +144,23 @@ class ImportConcurrencyIT {
 
         private static Answer read(InputStream in) {
             try {
-                String statusLine = line(in);
+                String statusLine = HttpWire.line(in);
                 int status = Integer.parseInt(statusLine.split(" ")[1]);
                 Map<String, String> headers = new LinkedHashMap<>();
-                for (String line = line(in); !line.isEmpty(); line = line(in)) {
+                for (String line = HttpWire.line(in); !line.isEmpty(); line = HttpWire.line(in)) {
                     int colon = line.indexOf(':');
                     headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
                 }
-                ByteArrayOutputStream body = new ByteArrayOutputStream();
+                byte[] body = new byte[0];
                 if (headers.containsKey("content-length")) {
-                    body.write(in.readNBytes(Integer.parseInt(headers.get("content-length"))));
+                    body = in.readNBytes(Integer.parseInt(headers.get("content-length")));
                 } else if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
-                    for (int size = Integer.parseInt(line(in).trim(), 16); size > 0; size = Integer.parseInt(line(in).trim(), 16)) {
-                        body.write(in.readNBytes(size));
-                        line(in);
-                    }
+                    body = HttpWire.chunkedBody(in, size -> { });
                 }
-                return new Answer(status, headers, body.toString(StandardCharsets.UTF_8));
+                return new Answer(status, headers, new String(body, StandardCharsets.UTF_8));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        }
-
-        private static String line(InputStream in) throws IOException {
-            ByteArrayOutputStream line = new ByteArrayOutputStream();
-            for (int b = in.read(); b != '\n'; b = in.read()) {
-                if (b < 0) {
-                    throw new IOException("connection closed mid-line");
-                }
-                if (b != '\r') {
-                    line.write(b);
-                }
-            }
-            return line.toString(StandardCharsets.UTF_8);
         }
 
         @Override

@@ -3,7 +3,6 @@ package dev.chatsync.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -320,30 +319,12 @@ class PortabilityIT {
             out.flush();
             InputStream in = new BufferedInputStream(socket.getInputStream());
             StringBuilder head = new StringBuilder();
-            for (String line = line(in); !line.isEmpty(); line = line(in)) {
+            for (String line = HttpWire.line(in); !line.isEmpty(); line = HttpWire.line(in)) {
                 head.append(line).append('\n');
             }
             List<Integer> chunks = new ArrayList<>();
-            ByteArrayOutputStream body = new ByteArrayOutputStream();
-            for (int size = Integer.parseInt(line(in).trim(), 16); size > 0; size = Integer.parseInt(line(in).trim(), 16)) {
-                chunks.add(size);
-                body.write(in.readNBytes(size));
-                line(in);
-            }
-            return new Download(head.toString(), chunks, body.toByteArray());
+            byte[] body = HttpWire.chunkedBody(in, chunks::add);
+            return new Download(head.toString(), chunks, body);
         }
-    }
-
-    private static String line(InputStream in) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        for (int b = in.read(); b != '\n'; b = in.read()) {
-            if (b < 0) {
-                throw new IOException("connection closed mid-line");
-            }
-            if (b != '\r') {
-                line.write(b);
-            }
-        }
-        return line.toString(StandardCharsets.US_ASCII);
     }
 }
