@@ -62,8 +62,9 @@ final class StepTally {
     }
 
     /**
-     * @param atStart,atEnd the persister's backlog as the measured part began and ended; null for a system without one
-     * @param drainSeconds  NaN when there is no persister, or its backlog did not drain within the measured part's length
+     * @param atStart      the persister's backlog as the measured part began; null for a system without one
+     * @param atEnd        and as it ended
+     * @param drainSeconds NaN when there is no persister, or its backlog did not drain within the measured part's length
      */
     synchronized StepResult seal(StormSystem.Kind kind, long addedLatencyMillis, PipelineWatcher.Backlog atStart, PipelineWatcher.Backlog atEnd,
             double drainSeconds) {
