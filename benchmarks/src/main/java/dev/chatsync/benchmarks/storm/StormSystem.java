@@ -96,6 +96,8 @@ final class StormSystem implements AutoCloseable {
     static StormSystem start(Kind kind, Duration addedLatency, Settings settings, TestJwks jwks) throws IOException, InterruptedException {
         String topic = "storm-" + System.currentTimeMillis();
         TestKafka.shared().createTopic(topic, settings.partitions());
+        // the persister consumes the accounts topic RunningApi and RunningPersister name after it; absent, it logs a warning a second
+        TestKafka.shared().createTopic(topic + ".accounts", 1);
         TestPostgres.Database database = RunningApi.migratedDatabase();
         TcpProxy proxy = new TcpProxy(database.host(), database.port(), addedLatency);
         TestPostgres.Database behindProxy = new TestPostgres.Database("127.0.0.1", proxy.port(), database.name(),
