@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * from the start of the steady phase). Filled from the load generator's, the watchers' and the
  * sampler's threads; read once the run is over.
  */
-final class Measurements {
+final class Measurements implements PipelineWatcher.Observer {
 
     /** A point of a time series: seconds from the start of the steady phase, and the value then. */
     record Point(double second, double value) {
@@ -77,6 +77,21 @@ final class Measurements {
                 bucket = perSecond.get(second);
             }
             bucket.record(latency);
+        }
+    }
+
+    @Override
+    public void readable(long intendedNanos, long acceptedNanos, long readableNanos, boolean timed) {
+        if (timed) {
+            readable.get(workload.phaseAt(intendedNanos)).record(readableNanos - acceptedNanos);
+        }
+        stored(intendedNanos, readableNanos);
+    }
+
+    @Override
+    public void lag(long nanos, long events) {
+        if (runStartNanos != 0) {
+            lag.add(new Point(secondsOf(nanos), events));
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.chatsync.benchmarks.storm;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,6 +15,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -21,6 +24,7 @@ import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 
+import dev.chatsync.benchmarks.ingest.KeepAliveClient;
 import dev.chatsync.testsupport.TestKafka;
 import dev.chatsync.testsupport.TestPostgres;
 
@@ -35,30 +39,49 @@ final class PipelineWatcher implements AutoCloseable {
 
     static final Duration POLL = Duration.ofMillis(20);
     private static final Duration LAG_EVERY = Duration.ofMillis(500);
+    private static final Pattern PUBLISHED = Pattern.compile("\"published\":(\\d+)");
+    private static final Pattern SYNC_TOKEN = Pattern.compile("\"syncToken\":\"([A-Za-z0-9_-]+)\"");
 
     private static final String POSITIONS = """
             SELECT partition, next_offset FROM kafka_offsets WHERE topic = ?
             """;
+
+    /** What the watcher sees, told as it sees it: to a storm run's {@link Measurements}, or to a sweep's step. */
+    interface Observer {
+
+        /**
+         * A write answered at {@code acceptedNanos} became readable at {@code readableNanos};
+         * {@code timed} when it published events (a re-sync of stored messages publishes none).
+         */
+        void readable(long intendedNanos, long acceptedNanos, long readableNanos, boolean timed);
+
+        /** Events published and not yet stored, as sampled at {@code nanos}. */
+        default void lag(long nanos, long events) {
+        }
+    }
+
+    /** The topic's events, all published and those not yet stored, as sampled at {@code sampledAt}. */
+    record Backlog(long published, long behind, long sampledAt) {
+    }
 
     private record Pending(long offset, long acceptedNanos, long intendedNanos, boolean timed) {
     }
 
     private final String topic;
     private final int partitions;
-    private final Measurements measurements;
+    private final Observer observer;
     private final Connection connection;
     private final Admin admin;
     private final Map<Integer, PriorityQueue<Pending>> pending = new HashMap<>();
     private final long[] positions;
     private final Thread thread;
     private volatile boolean closed;
-    private volatile long lag;
-    private volatile long lagSampledAt;
+    private volatile Backlog backlog = new Backlog(0, 0, 0);
 
-    PipelineWatcher(TestPostgres.Database database, String topic, int partitions, Measurements measurements) throws SQLException {
+    PipelineWatcher(TestPostgres.Database database, String topic, int partitions, Observer observer) throws SQLException {
         this.topic = topic;
         this.partitions = partitions;
-        this.measurements = measurements;
+        this.observer = observer;
         this.positions = new long[partitions];
         this.connection = database.connect();
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.shared().bootstrapServers()));
@@ -71,10 +94,19 @@ final class PipelineWatcher implements AutoCloseable {
     }
 
     /**
-     * A 202 and its syncToken. {@code timed} when it published events: a re-sync of stored messages
-     * publishes none, and its token, where they landed earlier, is passed already or soon.
+     * A 202, timed until its syncToken's position is stored when it published events: a re-sync of
+     * stored messages publishes none, and its token, where they landed earlier, is passed already or soon.
      */
-    void accepted(String syncToken, long acceptedNanos, long intendedNanos, boolean timed) {
+    void accepted(KeepAliveClient.Response response, long acceptedNanos, long intendedNanos) {
+        String body = new String(response.body(), StandardCharsets.UTF_8);
+        Matcher token = SYNC_TOKEN.matcher(body);
+        Matcher published = PUBLISHED.matcher(body);
+        if (token.find() && published.find()) {
+            accepted(token.group(1), acceptedNanos, intendedNanos, Integer.parseInt(published.group(1)) > 0);
+        }
+    }
+
+    private void accepted(String syncToken, long acceptedNanos, long intendedNanos, boolean timed) {
         ByteBuffer token = ByteBuffer.wrap(Base64.getUrlDecoder().decode(syncToken));
         token.get();
         int partition = token.getInt();
@@ -86,7 +118,11 @@ final class PipelineWatcher implements AutoCloseable {
     }
 
     long lag() {
-        return lag;
+        return backlog.behind();
+    }
+
+    Backlog backlog() {
+        return backlog;
     }
 
     /** Waits until the persister has stored every event of the topic; false when it did not within the timeout. */
@@ -95,7 +131,8 @@ final class PipelineWatcher implements AutoCloseable {
         // a lag sample taken after this call began, so events published just before it count
         long asked = System.nanoTime();
         while (System.nanoTime() < deadline) {
-            if (lagSampledAt > asked && lag == 0 && nothingPending()) {
+            Backlog sampled = backlog;
+            if (sampled.sampledAt() > asked && sampled.behind() == 0 && nothingPending()) {
                 return true;
             }
             LockSupport.parkNanos(POLL.toNanos());
@@ -153,10 +190,7 @@ final class PipelineWatcher implements AutoCloseable {
             synchronized (queue) {
                 while (!queue.isEmpty() && queue.peek().offset < positions[p]) {
                     Pending write = queue.poll();
-                    if (write.timed) {
-                        measurements.readable.get(measurements.workload.phaseAt(write.intendedNanos)).record(now - write.acceptedNanos);
-                    }
-                    measurements.stored(write.intendedNanos, now);
+                    observer.readable(write.intendedNanos, write.acceptedNanos, now, write.timed);
                 }
             }
         }
@@ -167,20 +201,20 @@ final class PipelineWatcher implements AutoCloseable {
         for (int p = 0; p < partitions; p++) {
             latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
         }
+        long published = 0;
         long behind = 0;
         try {
             Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest).all().get(5, TimeUnit.SECONDS);
             for (int p = 0; p < partitions; p++) {
-                behind += Math.max(0, ends.get(new TopicPartition(topic, p)).offset() - positions[p]);
+                long end = ends.get(new TopicPartition(topic, p)).offset();
+                published += end;
+                behind += Math.max(0, end - positions[p]);
             }
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot read the topic's end offsets", e);
         }
-        lag = behind;
-        lagSampledAt = now;
-        if (measurements.runStartNanos != 0) {
-            measurements.lag.add(new Measurements.Point(measurements.secondsOf(now), behind));
-        }
+        backlog = new Backlog(published, behind, now);
+        observer.lag(now, behind);
     }
 
     @Override

@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
 import java.util.Locale;
@@ -35,20 +34,10 @@ public final class StormBenchmark {
     private static final Duration STEADY = Duration.ofSeconds(Integer.getInteger("storm.steadySeconds", 20));
     private static final Duration STORM = Duration.ofSeconds(Integer.getInteger("storm.stormSeconds", 30));
     private static final Duration AFTER = Duration.ofSeconds(Integer.getInteger("storm.afterSeconds", 30));
-    private static final List<Long> LATENCIES = Arrays.stream(System.getProperty("storm.latencies", "1").split(","))
-            .map(String::trim).filter(s -> !s.isEmpty()).map(Long::valueOf).toList();
-    private static final List<StormSystem.Kind> SYSTEMS = Arrays.stream(System.getProperty("storm.systems", "chat-sync,direct").split(","))
-            .map(String::trim).map(StormBenchmark::kind).toList();
-    private static final int PARTITIONS = Integer.getInteger("storm.partitions", 6);
-    // as many as a few hundred browsers keep open; beyond them a POST waits for a free one, timed all the same
-    private static final int CONNECTIONS = Integer.getInteger("storm.connections", 128);
-    private static final int DIRECT_POOL_SIZE = Integer.getInteger("storm.directPoolSize", 10);
-    private static final int PERSISTER_MAX_BATCH = Integer.getInteger("storm.persisterMaxBatch", 1000);
+    private static final StormSystem.Settings SYSTEMS = StormSystem.Settings.fromProperties();
     private static final int LARGE_MESSAGES = Integer.getInteger("storm.largeMessages", 1000);
     private static final Duration LARGE_EVERY = Duration.ofMillis(Integer.getInteger("storm.largeEveryMillis", 500));
     private static final long SEED = Long.getLong("storm.seed", 1);
-    // a fixed heap, as a container limit would give; the other benchmarks run the API with the same
-    private static final List<String> API_JVM_OPTIONS = List.of(System.getProperty("storm.apiJvmOptions", "-Xms1g -Xmx1g").split(" "));
 
     private StormBenchmark() {
     }
@@ -71,14 +60,13 @@ public final class StormBenchmark {
                 tokens.add(token(jwks, "user_storm_" + u));
             }
             String readerToken = token(jwks, LargeConversationReads.USER);
-            for (long latency : LATENCIES) {
-                for (StormSystem.Kind kind : SYSTEMS) {
+            for (long latency : SYSTEMS.latencies()) {
+                for (StormSystem.Kind kind : SYSTEMS.systems()) {
                     Progress.say("starting %s with %d ms added to each round trip to Postgres", kind.label, latency);
                     Measurements measurements;
-                    try (StormSystem system = StormSystem.start(kind, Duration.ofMillis(latency), PARTITIONS, jwks, API_JVM_OPTIONS,
-                            DIRECT_POOL_SIZE, PERSISTER_MAX_BATCH)) {
-                        measurements = new StormRun(system, workload, tokens, readerToken, bodies, CONNECTIONS, LARGE_MESSAGES, LARGE_EVERY,
-                                PARTITIONS).run();
+                    try (StormSystem system = StormSystem.start(kind, Duration.ofMillis(latency), SYSTEMS, jwks)) {
+                        measurements = new StormRun(system, workload, tokens, readerToken, bodies, SYSTEMS.connections(), LARGE_MESSAGES,
+                                LARGE_EVERY, SYSTEMS.partitions()).run();
                     }
                     List<String> lines = StormReport.lines(measurements);
                     lines.forEach(System.out::println);
@@ -102,25 +90,17 @@ public final class StormBenchmark {
                 StormWorkload.DEBOUNCE.toSeconds(), workload.changedOnly() ? "only the new message" : "the whole conversation",
                 workload.users() * workload.conversations(), workload.storm().toSeconds(), workload.warmUp().toSeconds(),
                 workload.steady().toSeconds(), workload.storm().toSeconds(), workload.after().toSeconds(),
-                String.join("/", LATENCIES.stream().map(String::valueOf).toList()), PARTITIONS, CONNECTIONS, DIRECT_POOL_SIZE,
-                Runtime.getRuntime().availableProcessors(), String.join(" ", API_JVM_OPTIONS));
+                String.join("/", SYSTEMS.latencies().stream().map(String::valueOf).toList()), SYSTEMS.partitions(), SYSTEMS.connections(),
+                SYSTEMS.directPoolSize(), Runtime.getRuntime().availableProcessors(), String.join(" ", SYSTEMS.apiJvmOptions()));
     }
 
     /** A session token that outlives the run: signing is the client's cost, not the API's. */
-    private static String token(TestJwks jwks, String userId) {
+    static String token(TestJwks jwks, String userId) {
         return jwks.token(userId, claims -> claims.expirationTime(Date.from(Instant.now().plus(Duration.ofHours(6)))));
     }
 
-    private static StormSystem.Kind kind(String name) {
-        return switch (name) {
-            case "chat-sync" -> StormSystem.Kind.CHAT_SYNC;
-            case "direct" -> StormSystem.Kind.DIRECT_WRITE;
-            default -> throw new IllegalArgumentException("storm.systems: chat-sync or direct, not " + name);
-        };
-    }
-
     /** benchmarks/target/storm-report, wherever Maven was started: beside this module's classes. */
-    private static Path reportDirectory() throws URISyntaxException {
+    static Path reportDirectory() throws URISyntaxException {
         return Path.of(StormBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getParent().resolve("storm-report");
     }
 }

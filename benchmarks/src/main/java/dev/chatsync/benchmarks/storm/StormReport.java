@@ -180,10 +180,7 @@ final class StormReport {
         plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
         if (logarithmic) {
-            LogAxis axis = new LogAxis(valueAxis);
-            axis.setSmallestValue(0.1);
-            axis.setNumberFormatOverride(new DecimalFormat("#,##0.#"));
-            plot.setRangeAxis(axis);
+            plot.setRangeAxis(logAxis(valueAxis));
         }
         double stormStart = workload.steady().toNanos() / 1e9;
         IntervalMarker storm = new IntervalMarker(stormStart, stormStart + workload.storm().toNanos() / 1e9);
@@ -205,7 +202,14 @@ final class StormReport {
         }
     }
 
-    private static Path save(JFreeChart chart, Path file) throws IOException {
+    static LogAxis logAxis(String label) {
+        LogAxis axis = new LogAxis(label);
+        axis.setSmallestValue(0.1);
+        axis.setNumberFormatOverride(new DecimalFormat("#,##0.#"));
+        return axis;
+    }
+
+    static Path save(JFreeChart chart, Path file) throws IOException {
         ChartUtils.saveChartAsPNG(file.toFile(), chart, WIDTH, HEIGHT);
         return file;
     }
@@ -216,14 +220,14 @@ final class StormReport {
         }
     }
 
-    private static String ms(double millis) {
+    static String ms(double millis) {
         if (Double.isNaN(millis)) {
             return "—";
         }
         return millis < 10 ? String.format(Locale.ROOT, "%.2f ms", millis) : String.format(Locale.ROOT, "%.0f ms", millis);
     }
 
-    private static String percent(double fraction) {
+    static String percent(double fraction) {
         return Double.isNaN(fraction) ? "—" : String.format(Locale.ROOT, "%.2f %%", 100 * fraction);
     }
 

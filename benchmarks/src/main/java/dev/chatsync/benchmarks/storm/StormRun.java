@@ -2,7 +2,6 @@ package dev.chatsync.benchmarks.storm;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -10,8 +9,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import dev.chatsync.benchmarks.ingest.KeepAliveClient;
 import dev.chatsync.benchmarks.sync.Progress;
@@ -28,8 +25,6 @@ final class StormRun {
     private static final Duration ANSWERS_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration CATCH_UP_TIMEOUT = Duration.ofMinutes(5);
     private static final int LARGE_PER_POST = 100;
-    private static final Pattern PUBLISHED = Pattern.compile("\"published\":(\\d+)");
-    private static final Pattern SYNC_TOKEN = Pattern.compile("\"syncToken\":\"([A-Za-z0-9_-]+)\"");
 
     private final StormSystem system;
     private final StormWorkload workload;
@@ -112,19 +107,9 @@ final class StormRun {
             } else if (watcher == null) {
                 measurements.stored(post.atNanos(), now);
             } else {
-                accepted(watcher, response, post.atNanos(), now);
+                watcher.accepted(response, now, post.atNanos());
             }
         });
-    }
-
-    /** Published events are timed until readable; a re-sync that published nothing is readable once what it skipped is. */
-    private static void accepted(PipelineWatcher watcher, KeepAliveClient.Response response, long intendedNanos, long now) {
-        String body = new String(response.body(), StandardCharsets.UTF_8);
-        Matcher token = SYNC_TOKEN.matcher(body);
-        Matcher published = PUBLISHED.matcher(body);
-        if (token.find() && published.find()) {
-            watcher.accepted(token.group(1), now, intendedNanos, Integer.parseInt(published.group(1)) > 0);
-        }
     }
 
     /** Every conversation of the workload with its first messages, and the large one, closed loop; then the pipeline drained. */

@@ -2,6 +2,7 @@ package dev.chatsync.benchmarks.storm;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -36,6 +37,41 @@ final class StormSystem implements AutoCloseable {
         }
     }
 
+    /**
+     * The systems compared and how they are started, the same for the storm and the sweep: each
+     * {@code -Dstorm.*} property declared here once, with its default.
+     *
+     * @param directPoolSize the API's connection pool for the direct-write design, which holds a
+     *                       connection for every write in flight; chat-sync's API keeps the pool it ships with
+     * @param connections    the load generator's keep-alive connections to the API
+     */
+    record Settings(List<Long> latencies, List<Kind> systems, int partitions, int connections, int directPoolSize, int persisterMaxBatch,
+            List<String> apiJvmOptions) {
+
+        static Settings fromProperties() {
+            return new Settings(
+                    Arrays.stream(System.getProperty("storm.latencies", "1").split(","))
+                            .map(String::trim).filter(s -> !s.isEmpty()).map(Long::valueOf).toList(),
+                    Arrays.stream(System.getProperty("storm.systems", "chat-sync,direct").split(","))
+                            .map(String::trim).map(Settings::kind).toList(),
+                    Integer.getInteger("storm.partitions", 6),
+                    // as many as a few hundred browsers keep open; beyond them a POST waits for a free one, timed all the same
+                    Integer.getInteger("storm.connections", 128),
+                    Integer.getInteger("storm.directPoolSize", 10),
+                    Integer.getInteger("storm.persisterMaxBatch", 1000),
+                    // a fixed heap, as a container limit would give; the other benchmarks run the API with the same
+                    List.of(System.getProperty("storm.apiJvmOptions", "-Xms1g -Xmx1g").split(" ")));
+        }
+
+        private static Kind kind(String name) {
+            return switch (name) {
+                case "chat-sync" -> Kind.CHAT_SYNC;
+                case "direct" -> Kind.DIRECT_WRITE;
+                default -> throw new IllegalArgumentException("storm.systems: chat-sync or direct, not " + name);
+            };
+        }
+    }
+
     private static final String GROUP = "chat-sync-persister";
 
     final Kind kind;
@@ -57,14 +93,11 @@ final class StormSystem implements AutoCloseable {
         this.api = api;
     }
 
-    /**
-     * @param directPoolSize the API's connection pool for the direct-write design, which holds a
-     *                       connection for every write in flight; chat-sync's API keeps the pool it ships with
-     */
-    static StormSystem start(Kind kind, Duration addedLatency, int partitions, TestJwks jwks, List<String> apiJvmOptions,
-            int directPoolSize, int persisterMaxBatch) throws IOException, InterruptedException {
+    static StormSystem start(Kind kind, Duration addedLatency, Settings settings, TestJwks jwks) throws IOException, InterruptedException {
         String topic = "storm-" + System.currentTimeMillis();
-        TestKafka.shared().createTopic(topic, partitions);
+        TestKafka.shared().createTopic(topic, settings.partitions());
+        // the persister consumes the accounts topic RunningApi and RunningPersister name after it; absent, it logs a warning a second
+        TestKafka.shared().createTopic(topic + ".accounts", 1);
         TestPostgres.Database database = RunningApi.migratedDatabase();
         TcpProxy proxy = new TcpProxy(database.host(), database.port(), addedLatency);
         TestPostgres.Database behindProxy = new TestPostgres.Database("127.0.0.1", proxy.port(), database.name(),
@@ -76,19 +109,19 @@ final class StormSystem implements AutoCloseable {
                         // the ingest-api's springdoc shares this module's classpath; the persister has no API to describe
                         "springdoc.api-docs.enabled=false",
                         "logging.level.root=WARN",
-                        "chatsync.persister.max-batch-size=" + persisterMaxBatch);
+                        "chatsync.persister.max-batch-size=" + settings.persisterMaxBatch());
             }
-            Map<String, String> settings = RunningApi.settings(behindProxy, TestKafka.shared().bootstrapServers(), topic, jwks);
-            settings.put("logging.level.root", "WARN");
-            settings.put("chatsync.ingest.rate-limit.capacity", "100000000");
-            settings.put("chatsync.ingest.rate-limit.refill-per-second", "100000000");
+            Map<String, String> apiSettings = RunningApi.settings(behindProxy, TestKafka.shared().bootstrapServers(), topic, jwks);
+            apiSettings.put("logging.level.root", "WARN");
+            apiSettings.put("chatsync.ingest.rate-limit.capacity", "100000000");
+            apiSettings.put("chatsync.ingest.rate-limit.refill-per-second", "100000000");
             // migrated above, as the persister does it in production
-            settings.put("spring.flyway.enabled", "false");
+            apiSettings.put("spring.flyway.enabled", "false");
             if (kind == Kind.DIRECT_WRITE) {
-                settings.put("spring.main.sources", DirectWriteController.class.getName());
-                settings.put("spring.datasource.hikari.maximum-pool-size", Integer.toString(directPoolSize));
+                apiSettings.put("spring.main.sources", DirectWriteController.class.getName());
+                apiSettings.put("spring.datasource.hikari.maximum-pool-size", Integer.toString(settings.directPoolSize()));
             }
-            return new StormSystem(kind, addedLatency, database, topic, proxy, persister, ApiProcess.start(settings, apiJvmOptions));
+            return new StormSystem(kind, addedLatency, database, topic, proxy, persister, ApiProcess.start(apiSettings, settings.apiJvmOptions()));
         } catch (IOException | InterruptedException | RuntimeException e) {
             if (persister != null) {
                 persister.close();
