@@ -36,7 +36,7 @@ public final class StormBenchmark {
     private static final Duration AFTER = Duration.ofSeconds(Integer.getInteger("storm.afterSeconds", 30));
     private static final StormSystem.Settings SYSTEMS = StormSystem.Settings.fromProperties();
     private static final int LARGE_MESSAGES = Integer.getInteger("storm.largeMessages", 1000);
-    private static final Duration LARGE_EVERY = Duration.ofMillis(Integer.getInteger("storm.largeEveryMillis", 500));
+    private static final Duration LARGE_EVERY = Duration.ofMillis(Integer.getInteger("storm.largeEveryMillis", 100));
     private static final long SEED = Long.getLong("storm.seed", 1);
 
     private StormBenchmark() {
