@@ -17,11 +17,10 @@ import dev.chatsync.benchmarks.sync.Progress;
  * One system through the workload: its conversations stored first (through its own POST, so that
  * chat-sync's API knows what it published, as after the posts that stored them), then the schedule
  * sent on time whatever the answers (an open loop), a large conversation read meanwhile, CPU and rows
- * sampled as each phase begins, and a progress line every {@link #PROGRESS_EVERY}.
+ * sampled as each phase begins, and a progress line every {@link PostProgress#EVERY}.
  */
 final class StormRun {
 
-    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
     private static final Duration ANSWERS_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration CATCH_UP_TIMEOUT = Duration.ofMinutes(5);
     private static final int LARGE_PER_POST = 100;
@@ -69,7 +68,7 @@ final class StormRun {
             long start = System.nanoTime() + Duration.ofMillis(200).toNanos();
             measurements.runStartNanos = start;
             Thread samples = daemon("phase-samples", () -> samplePhases(sampler, measurements));
-            Thread progress = daemon("progress", () -> report(measurements, watcher));
+            PostProgress progress = PostProgress.start(system.label(), sent, answered, failed, watcher, () -> position(measurements));
             reads.start();
             for (StormWorkload.Post post : schedule) {
                 long wait = start + post.atNanos() - System.nanoTime();
@@ -83,7 +82,7 @@ final class StormRun {
             if (watcher != null && !watcher.awaitCaughtUp(CATCH_UP_TIMEOUT)) {
                 Progress.say("%s: the persister did not catch up within %s", system.label(), CATCH_UP_TIMEOUT);
             }
-            progress.interrupt();
+            progress.close();
             if (reads.failures() > 0) {
                 Progress.say("%s: %d reads of the large conversation failed", system.label(), reads.failures());
             }
@@ -175,31 +174,10 @@ final class StormRun {
         }
     }
 
-    private void report(Measurements measurements, PipelineWatcher watcher) {
-        long lastSent = 0;
-        long lastAnswered = 0;
-        long last = System.nanoTime();
-        while (true) {
-            try {
-                Thread.sleep(PROGRESS_EVERY.toMillis());
-            } catch (InterruptedException e) {
-                return;
-            }
-            long now = System.nanoTime();
-            long elapsed = now - measurements.runStartNanos;
-            Phase phase = workload.phaseAt(Math.min(elapsed, workload.endNanos() - 1));
-            long phaseStart = workload.phaseStartNanos(phase);
-            double seconds = (now - last) / 1e9;
-            long sentNow = sent.get();
-            long answeredNow = answered.get();
-            Progress.say("%s: %s %.0f/%d s: %.0f POST/s sent, %.0f answered, %d in flight, %d failed%s", system.label(), phase.label,
-                    Math.min(elapsed - phaseStart, workload.phaseNanos(phase)) / 1e9, workload.phaseNanos(phase) / 1_000_000_000L,
-                    (sentNow - lastSent) / seconds, (answeredNow - lastAnswered) / seconds, sentNow - answeredNow, failed.get(),
-                    watcher == null ? "" : ", persister lag " + watcher.lag() + " events");
-            lastSent = sentNow;
-            lastAnswered = answeredNow;
-            last = now;
-        }
+    private PostProgress.Position position(Measurements measurements) {
+        long elapsed = System.nanoTime() - measurements.runStartNanos;
+        Phase phase = workload.phaseAt(Math.min(elapsed, workload.endNanos() - 1));
+        return new PostProgress.Position(phase.label, elapsed - workload.phaseStartNanos(phase), workload.phaseNanos(phase));
     }
 
     private static void sleepUntil(long nanos) {

@@ -24,7 +24,6 @@ import dev.chatsync.benchmarks.sync.Progress;
  */
 final class SweepRun implements PipelineWatcher.Observer {
 
-    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
 
     private final StormSystem system;
     private final SweepSettings settings;
@@ -55,9 +54,8 @@ final class SweepRun implements PipelineWatcher.Observer {
         Random random = new Random(settings.seed());
         try (KeepAliveClient client = new KeepAliveClient(new InetSocketAddress("127.0.0.1", system.api.port()), connections);
                 PipelineWatcher watcher = system.pipelined() ? new PipelineWatcher(system.database, system.topic, partitions, this) : null) {
-            Thread progress = new Thread(() -> report(watcher), "sweep-progress");
-            progress.setDaemon(true);
-            progress.start();
+            PostProgress progress = PostProgress.start(system.label(), sent, answered, failed, watcher,
+                    () -> new PostProgress.Position(stage, System.nanoTime() - stageStart, stageNanos));
             long start = System.nanoTime();
             stage("warm-up", start, settings.warmUp());
             send(client, watcher, random, "sweep-warm-up", settings.startRate(), start, start + settings.warmUp().toNanos(), 0);
@@ -70,7 +68,7 @@ final class SweepRun implements PipelineWatcher.Observer {
                     break;
                 }
             }
-            progress.interrupt();
+            progress.close();
         }
         return steps;
     }
@@ -173,29 +171,5 @@ final class SweepRun implements PipelineWatcher.Observer {
         stageNanos = length.toNanos();
         stageStart = start;
         stage = name;
-    }
-
-    private void report(PipelineWatcher watcher) {
-        long lastSent = 0;
-        long lastAnswered = 0;
-        long last = System.nanoTime();
-        while (true) {
-            try {
-                Thread.sleep(PROGRESS_EVERY.toMillis());
-            } catch (InterruptedException e) {
-                return;
-            }
-            long now = System.nanoTime();
-            double seconds = (now - last) / 1e9;
-            long sentNow = sent.get();
-            long answeredNow = answered.get();
-            Progress.say("%s: %s %.0f/%d s: %.0f POST/s sent, %.0f answered, %d in flight, %d failed%s", system.label(), stage,
-                    Math.min(now - stageStart, stageNanos) / 1e9, stageNanos / 1_000_000_000L, (sentNow - lastSent) / seconds,
-                    (answeredNow - lastAnswered) / seconds, sentNow - answeredNow, failed.get(),
-                    watcher == null ? "" : ", persister lag " + watcher.lag() + " events");
-            lastSent = sentNow;
-            lastAnswered = answeredNow;
-            last = now;
-        }
     }
 }
