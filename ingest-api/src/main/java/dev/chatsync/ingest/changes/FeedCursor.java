@@ -1,12 +1,11 @@
 package dev.chatsync.ingest.changes;
 
-import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import dev.chatsync.ingest.cursor.OpaqueCursor;
 
 /**
  * A device's position in the changes feed as the client holds it: opaque, base64url of
@@ -20,25 +19,19 @@ record FeedCursor(FeedKey key, Instant issued) {
     private static final Pattern TEXT = Pattern.compile("v1\\.([0-9]{1,19})\\.([0-9]{1,19})\\.([0-9]{1,19})\\.([0-9]{1,19})");
 
     String encode() {
-        String text = "v1." + key.xid() + "." + key.pk() + "." + key.seq() + "." + issued.getEpochSecond();
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.US_ASCII));
+        return OpaqueCursor.encode("v1." + key.xid() + "." + key.pk() + "." + key.seq() + "." + issued.getEpochSecond());
     }
 
     /** The cursor {@code encoded} is, if this API could have issued it. */
     static Optional<FeedCursor> parse(String encoded) {
-        if (encoded.isEmpty() || encoded.length() > MAX_LENGTH) {
-            return Optional.empty();
-        }
-        try {
-            Matcher text = TEXT.matcher(new String(Base64.getUrlDecoder().decode(encoded), StandardCharsets.US_ASCII));
-            if (!text.matches()) {
+        return OpaqueCursor.decode(encoded, MAX_LENGTH, TEXT).flatMap(text -> {
+            try {
+                FeedKey key = new FeedKey(Long.parseLong(text.group(1)), Long.parseLong(text.group(2)), Long.parseLong(text.group(3)));
+                return Optional.of(new FeedCursor(key, Instant.ofEpochSecond(Long.parseLong(text.group(4)))));
+            } catch (NumberFormatException | DateTimeException e) {
+                // a number beyond a long, or a time beyond Instant's range
                 return Optional.empty();
             }
-            FeedKey key = new FeedKey(Long.parseLong(text.group(1)), Long.parseLong(text.group(2)), Long.parseLong(text.group(3)));
-            return Optional.of(new FeedCursor(key, Instant.ofEpochSecond(Long.parseLong(text.group(4)))));
-        } catch (IllegalArgumentException | DateTimeException e) {
-            // not base64url, a number beyond a long, or a time beyond Instant's range
-            return Optional.empty();
-        }
+        });
     }
 }

@@ -1,10 +1,9 @@
 package dev.chatsync.ingest.search;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import dev.chatsync.ingest.cursor.OpaqueCursor;
 
 /**
  * Where a page of results ended, as the client holds it: opaque, base64url of
@@ -23,29 +22,23 @@ record SearchCursor(float rank, long seq) {
     private static final Pattern TEXT = Pattern.compile("s1\\.([0-9a-f]{1,8})\\.([0-9]{1,19})");
 
     String encode() {
-        String text = "s1." + Integer.toHexString(Float.floatToIntBits(rank)) + "." + seq;
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.US_ASCII));
+        return OpaqueCursor.encode("s1." + Integer.toHexString(Float.floatToIntBits(rank)) + "." + seq);
     }
 
     /** The cursor {@code encoded} is, if this API could have issued it. */
     static Optional<SearchCursor> parse(String encoded) {
-        if (encoded.isEmpty() || encoded.length() > MAX_LENGTH) {
-            return Optional.empty();
-        }
-        try {
-            Matcher text = TEXT.matcher(new String(Base64.getUrlDecoder().decode(encoded), StandardCharsets.US_ASCII));
-            if (!text.matches()) {
-                return Optional.empty();
-            }
+        return OpaqueCursor.decode(encoded, MAX_LENGTH, TEXT).flatMap(text -> {
             float rank = Float.intBitsToFloat(Integer.parseUnsignedInt(text.group(1), 16));
             // ranks are finite and never negative; anything else was not issued here
             if (!(rank >= 0) || Float.isInfinite(rank)) {
                 return Optional.empty();
             }
-            return Optional.of(new SearchCursor(rank, Long.parseLong(text.group(2))));
-        } catch (IllegalArgumentException e) {
-            // not base64url, or a number beyond a long
-            return Optional.empty();
-        }
+            try {
+                return Optional.of(new SearchCursor(rank, Long.parseLong(text.group(2))));
+            } catch (NumberFormatException e) {
+                // a seq beyond a long
+                return Optional.empty();
+            }
+        });
     }
 }
