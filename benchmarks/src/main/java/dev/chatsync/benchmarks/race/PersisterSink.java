@@ -37,7 +37,7 @@ final class PersisterSink implements AutoCloseable {
     private static final Pattern INGEST_ONLY = Pattern.compile("spring-security-|spring-boot-security|spring-boot-starter-security|[/\\\\]ingest-api[/\\\\]");
     private static final Pattern BATCHES = Pattern.compile("(?m)^chatsync_persister_batches_total(?:\\{[^}]*})? ([0-9.eE+-]+)$");
 
-    // a phase's topic only: the re-sync phase runs on the database the new messages left
+    // the race's topic only
     private static final String APPLIED = """
             SELECT coalesce(sum(next_offset), 0) FROM kafka_offsets WHERE topic = ?
             """;
@@ -124,6 +124,18 @@ final class PersisterSink implements AutoCloseable {
 
     /** Seconds and calls per stage, records by outcome, batches committed. */
     record Meters(Map<Stage, Double> seconds, Map<Stage, Double> calls, Map<String, Double> records, double batches) {
+
+        /** What was counted after {@code earlier}, a reading of the same process. */
+        Meters since(Meters earlier) {
+            return new Meters(minus(seconds, earlier.seconds), minus(calls, earlier.calls), minus(records, earlier.records),
+                    batches - earlier.batches);
+        }
+
+        private static <K> Map<K, Double> minus(Map<K, Double> later, Map<K, Double> earlier) {
+            Map<K, Double> difference = new LinkedHashMap<>(later);
+            earlier.forEach((key, value) -> difference.merge(key, -value, Double::sum));
+            return difference;
+        }
     }
 
     private static Stage byTag(String tag) {

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,10 +22,13 @@ import dev.chatsync.testsupport.TcpProxy;
 import dev.chatsync.testsupport.TestPostgres;
 
 /**
- * The persister against the Debezium JDBC sink and against COPY, on one broker and one Postgres: the
- * same logical rows, each system into a fresh database, a CHECKPOINT before each timed phase, the order
- * of the systems alternating from round to round. Each sink runs in a JVM of its own; its clock runs from
- * its consumer group holding every partition until it stored the last record of every partition. Not a
+ * The persister against the Debezium JDBC sink and against COPY (one stream, and as many at once as the
+ * persister has consumers), on one broker and one Postgres: the same logical rows, each system into a
+ * fresh database, a CHECKPOINT before each timed phase, the order of the systems alternating from round
+ * to round. Each sink runs in a JVM of its own that serves both its phases, as a running sink meets a
+ * re-sync after other traffic (a JVM started for a phase of a few seconds spent much of it compiling);
+ * its clock runs from its consumer group holding every partition, or from the end of the hold on its
+ * writes while the re-sync was published, until it stored the last record of every partition. Not a
  * test: {@code exec:java@race} (README, Benchmarks); the sizes are {@link RaceSettings}.
  */
 public final class RaceBenchmark {
@@ -71,9 +75,13 @@ public final class RaceBenchmark {
         if (settings.postgresRoundTrip() > 0) {
             proxy = new TcpProxy(TestPostgres.shared().host(), TestPostgres.shared().port(), Duration.ofMillis(settings.postgresRoundTrip()));
         }
-        topics.fill(progress);
-        copy = CopyReference.prepare(workload, settings, work, progress);
-        progress.say("topics filled, COPY's rows written");
+        List<String> sinkTopics = new ArrayList<>();
+        for (int round = 1; round <= settings.rounds(); round++) {
+            sinkTopics.addAll(List.of(persisterName(round), debeziumName(round)));
+        }
+        topics.create(sinkTopics);
+        copy = CopyReference.prepare(workload, settings, settings.copyStreams(), work, progress);
+        progress.say("COPY's rows written");
         for (int round = 1; round <= settings.rounds(); round++) {
             List<String> order = new ArrayList<>(RaceSettings.ALL_SYSTEMS);
             if (round % 2 == 0) {
@@ -83,7 +91,8 @@ public final class RaceBenchmark {
             progress.say("round %d of %d: %s", round, settings.rounds(), String.join(", ", order));
             for (String system : order) {
                 switch (system) {
-                    case "COPY" -> raceCopy(round);
+                    case RaceSettings.COPY -> raceCopy(round, system, 1);
+                    case RaceSettings.PARALLEL_COPY -> raceCopy(round, system, settings.copyStreams());
                     case "persister" -> racePersister(round);
                     default -> raceDebezium(round);
                 }
@@ -92,18 +101,26 @@ public final class RaceBenchmark {
         printResults();
     }
 
-    private void raceCopy(int round) throws Exception {
-        TestPostgres.Database database = TestPostgres.shared().newDatabase("race_copy_" + round);
+    private void raceCopy(int round, String system, int streams) throws Exception {
+        TestPostgres.Database database = TestPostgres.shared().newDatabase("race_copy_" + streams + "_" + round);
         migrate(database);
         copy.setUp(database);
-        try (Connection connection = writeTo(database).connect()) {
+        List<Connection> connections = new ArrayList<>();
+        try {
+            for (int stream = 0; stream < streams; stream++) {
+                connections.add(writeTo(database).connect());
+            }
             PostgresServer.Sample before = postgres.checkpointAndSample(database, progress);
             long started = System.nanoTime();
-            long rows = copy.copy(connection);
+            long rows = copy.copy(connections);
             double seconds = seconds(started);
             PostgresServer.Sample after = postgres.sample(database);
-            record(new Measurement(round, "COPY", NEW, rows, seconds, null, after.cpu().minus(before.cpu()),
+            record(new Measurement(round, system, NEW, rows, seconds, null, after.cpu().minus(before.cpu()),
                     after.walBytes() - before.walBytes(), PostgresServer.indexesOnMessages(database)));
+        } finally {
+            for (Connection connection : connections) {
+                connection.close();
+            }
         }
         postgres.drop(database);
     }
@@ -111,88 +128,134 @@ public final class RaceBenchmark {
     private void racePersister(int round) throws Exception {
         TestPostgres.Database database = TestPostgres.shared().newDatabase("race_persister_" + round);
         migrate(database);
-        persisterPhase(round, NEW, database, topics.persisterNew, workload.newMessages());
-        persisterPhase(round, RESYNC, database, topics.persisterResync, resync.size());
+        String name = persisterName(round);
+        topics.publishNewMessages(name, RaceTopics.Format.AVRO, progress);
+        postgres.checkpointAndSample(database, progress);
+        try (PersisterSink persister = PersisterSink.start(database, writeTo(database), name, name, settings, name);
+             ConsumerGroups groups = new ConsumerGroups()) {
+            SinkProcess process = persister.process();
+            groups.awaitAssigned(name, settings.partitions(), START_TIMEOUT, process::alive);
+            long newMessages = workload.newMessages();
+            Clock clock = Clock.start(postgres, database, process);
+            awaitPersister(round, NEW, persister, 0, newMessages, clock);
+            Measurement measured = record(clock.stop(round, "persister", NEW, newMessages));
+            Meters afterNew = persister.meters();
+            stageReport(measured, afterNew);
+
+            clock = resyncHeldUntilPublished(database, name, RaceTopics.Format.AVRO, process);
+            awaitPersister(round, RESYNC, persister, newMessages, resync.size(), clock);
+            measured = record(clock.stop(round, "persister", RESYNC, resync.size()));
+            stageReport(measured, persister.meters().since(afterNew));
+        }
         postgres.drop(database);
     }
 
-    private void persisterPhase(int round, String phase, TestPostgres.Database database, String topic, long events) throws Exception {
-        String group = "race-persister-" + round + "-" + (phase.equals(NEW) ? "new" : "resync");
-        postgres.checkpointAndSample(database, progress);
-        try (PersisterSink persister = PersisterSink.start(database, writeTo(database), topic, group, settings, group);
-             ConsumerGroups groups = new ConsumerGroups()) {
-            SinkProcess process = persister.process();
-            groups.awaitAssigned(group, settings.partitions(), START_TIMEOUT, process::alive);
-            PostgresServer.Sample before = postgres.sample(database);
-            Duration cpuBefore = process.cpu();
-            long started = System.nanoTime();
-            long applied;
-            while ((applied = persister.applied()) < events) {
-                process.checkAlive();
-                long done = applied;
-                progress.maybe(() -> String.format(Locale.ROOT, "  round %d persister %s: %,d of %,d events, %,.0f/s",
-                        round, phase, done, events, done / seconds(started)));
-                Thread.sleep(50);
-            }
-            double seconds = seconds(started);
-            Duration sinkCpu = process.cpu().minus(cpuBefore);
-            PostgresServer.Sample after = postgres.sample(database);
-            Meters meters = persister.meters();
-            record(new Measurement(round, "persister", phase, events, seconds, sinkCpu, after.cpu().minus(before.cpu()),
-                    after.walBytes() - before.walBytes(), PostgresServer.indexesOnMessages(database)));
-            stageReports.add(stages(round, phase, events, seconds, meters));
-            System.out.println(stageReports.get(stageReports.size() - 1));
+    /** The persister's topic, consumer group and log in a round. */
+    private static String persisterName(int round) {
+        return "race-persister-" + round;
+    }
+
+    /** The Debezium sink's topic, connector and log in a round. */
+    private static String debeziumName(int round) {
+        return "race-debezium-" + round;
+    }
+
+    private void awaitPersister(int round, String phase, PersisterSink persister, long appliedBefore, long events, Clock clock)
+            throws Exception {
+        long applied;
+        while ((applied = persister.applied() - appliedBefore) < events) {
+            persister.process().checkAlive();
+            long done = applied;
+            progress.maybe(() -> String.format(Locale.ROOT, "  round %d persister %s: %,d of %,d events, %,.0f/s",
+                    round, phase, done, events, done / clock.seconds()));
+            Thread.sleep(50);
         }
+    }
+
+    private void stageReport(Measurement measured, Meters meters) {
+        stageReports.add(stages(measured.round(), measured.phase(), measured.events(), measured.seconds(), meters));
+        System.out.println(stageReports.get(stageReports.size() - 1));
     }
 
     private void raceDebezium(int round) throws Exception {
         TestPostgres.Database database = TestPostgres.shared().newDatabase("race_debezium_" + round);
         DebeziumSink.createTable(database);
-        debeziumPhase(round, NEW, database, topics.sinkNew, workload.newMessages(), workload.lastNewMessages());
-        debeziumPhase(round, RESYNC, database, topics.sinkResync, resync.size(), Workload.closingMessages(resync, settings.partitions()));
-        postgres.drop(database);
-    }
-
-    private void debeziumPhase(int round, String phase, TestPostgres.Database database, String topic, long events, List<Row> lastRows)
-            throws Exception {
-        String name = "race-debezium-" + round + "-" + (phase.equals(NEW) ? "new" : "resync");
+        String name = debeziumName(round);
+        topics.publishNewMessages(name, RaceTopics.Format.JSON, progress);
         postgres.checkpointAndSample(database, progress);
-        try (DebeziumSink sink = DebeziumSink.start(database, writeTo(database), topic, name, settings); ConsumerGroups groups = new ConsumerGroups()) {
+        try (DebeziumSink sink = DebeziumSink.start(database, writeTo(database), name, name, settings); ConsumerGroups groups = new ConsumerGroups()) {
             SinkProcess process = sink.process();
             groups.awaitAssigned(sink.groupId(), settings.partitions(), START_TIMEOUT, sink::healthy);
-            PostgresServer.Sample before = postgres.sample(database);
-            long writtenBefore = sink.written();
-            Duration cpuBefore = process.cpu();
-            long started = System.nanoTime();
-            int checks = 0;
-            while (sink.stored(lastRows) < lastRows.size()) {
-                if (++checks % 20 == 0) {
-                    sink.checkHealthy();
-                }
-                progress.maybe(() -> {
-                    try {
-                        long done = sink.written() - writtenBefore;
-                        return String.format(Locale.ROOT, "  round %d Debezium %s: ~%,d of %,d rows written, ~%,.0f/s",
-                                round, phase, done, events, done / seconds(started));
-                    } catch (SQLException e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
-                Thread.sleep(50);
-            }
-            double seconds = seconds(started);
-            Duration sinkCpu = process.cpu().minus(cpuBefore);
-            PostgresServer.Sample after = postgres.sample(database);
-            record(new Measurement(round, "Debezium", phase, events, seconds, sinkCpu, after.cpu().minus(before.cpu()),
-                    after.walBytes() - before.walBytes(), PostgresServer.indexesOnMessages(database)));
-            Row last = lastRows.get(lastRows.size() - 1);
+            Clock clock = Clock.start(postgres, database, process);
+            awaitDebezium(round, NEW, sink, workload.lastNewMessages(), workload.newMessages(), clock);
+            record(clock.stop(round, "Debezium", NEW, workload.newMessages()));
+            Row last = workload.lastNewMessages().get(workload.lastNewMessages().size() - 1);
             if (!sink.createdAt(last).equals(last.acceptedAt())) {
                 throw new IllegalStateException("the Debezium sink stored " + last.messageId() + " as created " + sink.createdAt(last)
                         + ", not " + last.acceptedAt());
             }
+
+            clock = resyncHeldUntilPublished(database, name, RaceTopics.Format.JSON, process);
+            awaitDebezium(round, RESYNC, sink, Workload.closingMessages(resync, settings.partitions()), resync.size(), clock);
+            record(clock.stop(round, "Debezium", RESYNC, resync.size()));
             if (debeziumVersions.isEmpty()) {
                 debeziumVersions = sink.versionLines();
             }
+        }
+        postgres.drop(database);
+    }
+
+    private void awaitDebezium(int round, String phase, DebeziumSink sink, List<Row> lastRows, long events, Clock clock) throws Exception {
+        long writtenBefore = sink.written();
+        int checks = 0;
+        while (sink.stored(lastRows) < lastRows.size()) {
+            if (++checks % 20 == 0) {
+                sink.checkHealthy();
+            }
+            progress.maybe(() -> {
+                try {
+                    long done = sink.written() - writtenBefore;
+                    return String.format(Locale.ROOT, "  round %d Debezium %s: ~%,d of %,d rows written, ~%,.0f/s",
+                            round, phase, done, events, done / clock.seconds());
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Thread.sleep(50);
+        }
+    }
+
+    /**
+     * The re-sync appended to the sink's topic while its writes into messages are held, after a
+     * CHECKPOINT and autovacuum of the new messages; the clock starts as the hold ends.
+     */
+    private Clock resyncHeldUntilPublished(TestPostgres.Database database, String topic, RaceTopics.Format format, SinkProcess process)
+            throws Exception {
+        postgres.checkpointAndSample(database, progress);
+        try (HeldWrites held = HeldWrites.hold(database)) {
+            topics.publishResync(topic, format, progress);
+            return Clock.start(postgres, database, process);
+        }
+    }
+
+    /** A timed phase of one sink: its wall time and what its JVM and Postgres spent meanwhile. */
+    private record Clock(PostgresServer postgres, TestPostgres.Database database, SinkProcess process, PostgresServer.Sample before,
+                         Duration cpuBefore, long startedNanos) {
+
+        static Clock start(PostgresServer postgres, TestPostgres.Database database, SinkProcess process) throws SQLException {
+            return new Clock(postgres, database, process, postgres.sample(database), process.cpu(), System.nanoTime());
+        }
+
+        double seconds() {
+            return RaceBenchmark.seconds(startedNanos);
+        }
+
+        Measurement stop(int round, String system, String phase, long events) throws SQLException {
+            double seconds = seconds();
+            Duration sinkCpu = process.cpu().minus(cpuBefore);
+            PostgresServer.Sample after = postgres.sample(database);
+            return new Measurement(round, system, phase, events, seconds, sinkCpu, after.cpu().minus(before.cpu()),
+                    after.walBytes() - before.walBytes(), PostgresServer.indexesOnMessages(database));
         }
     }
 
@@ -202,9 +265,10 @@ public final class RaceBenchmark {
                 : new TestPostgres.Database("127.0.0.1", proxy.port(), database.name(), database.username(), database.password());
     }
 
-    private void record(Measurement measurement) {
+    private Measurement record(Measurement measurement) {
         measurements.add(measurement);
-        progress.say("%s", measurement.line(null));
+        progress.say("%s", measurement.line(Map.of()));
+        return measurement;
     }
 
     private static String stages(int round, String phase, long events, double seconds, Meters meters) {
@@ -225,7 +289,7 @@ public final class RaceBenchmark {
     private void printResults() {
         System.out.printf(Locale.ROOT, "%nRESULTS (%s)%n", settings.describe());
         for (Measurement m : measurements) {
-            System.out.println(m.line(m.phase().equals(NEW) && !m.system().equals("COPY") && settings.races("COPY") ? copyRate(m.round()) : null));
+            System.out.println(m.line(m.phase().equals(NEW) && !m.system().contains(RaceSettings.COPY) ? copyRates(m.round()) : Map.of()));
         }
         System.out.println();
         for (int round = 1; round <= settings.rounds() && settings.systems().containsAll(RaceSettings.ALL_SYSTEMS); round++) {
@@ -233,10 +297,13 @@ public final class RaceBenchmark {
             Measurement persisterResync = find(round, "persister", RESYNC);
             Measurement debeziumNew = find(round, "Debezium", NEW);
             Measurement debeziumResync = find(round, "Debezium", RESYNC);
+            Measurement parallelCopy = find(round, RaceSettings.PARALLEL_COPY, NEW);
             System.out.printf(Locale.ROOT, "round %d  persister / Debezium: new messages %.2fx, re-sync %.2fx;  persister re-sync / its new "
-                            + "messages %.2fx;  persister / COPY %.0f %%%n", round, persisterNew.rate() / debeziumNew.rate(),
+                            + "messages %.2fx;  persister / COPY %.0f %%, / parallel COPY %.0f %%;  parallel COPY / Debezium %.2fx "
+                            + "(no writer into this table goes faster here)%n", round, persisterNew.rate() / debeziumNew.rate(),
                     persisterResync.rate() / debeziumResync.rate(), persisterResync.rate() / persisterNew.rate(),
-                    100 * persisterNew.rate() / copyRate(round));
+                    100 * persisterNew.rate() / find(round, RaceSettings.COPY, NEW).rate(), 100 * persisterNew.rate() / parallelCopy.rate(),
+                    parallelCopy.rate() / debeziumNew.rate());
         }
         System.out.println();
         stageReports.forEach(System.out::println);
@@ -245,8 +312,14 @@ public final class RaceBenchmark {
         debeziumVersions.forEach(line -> System.out.println("  " + line));
     }
 
-    private double copyRate(int round) {
-        return find(round, "COPY", NEW).rate();
+    /** The rates of the COPYs raced in the round, by name. */
+    private Map<String, Double> copyRates(int round) {
+        Map<String, Double> rates = new LinkedHashMap<>();
+        for (String copy : List.of(RaceSettings.COPY, RaceSettings.PARALLEL_COPY)) {
+            measurements.stream().filter(m -> m.round() == round && m.system().equals(copy)).findFirst()
+                    .ifPresent(m -> rates.put(copy, m.rate()));
+        }
+        return rates;
     }
 
     private Measurement find(int round, String system, String phase) {

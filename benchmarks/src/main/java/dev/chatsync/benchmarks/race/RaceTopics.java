@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -21,16 +22,17 @@ import dev.chatsync.schemas.serde.ConversationEventCodec;
 import dev.chatsync.testsupport.TestKafka;
 
 /**
- * The race's four topics, filled once before the first timed phase: the workload as the persister
- * receives it (the API's Avro events) and as the Debezium sink does (JSON with schemas), new messages
- * and re-sync each in a topic of its own, so that every phase of every round reads from offset 0.
+ * The race's topics: the workload as the persister receives it (the API's Avro events) and as the
+ * Debezium sink does (JSON with schemas). Each system gets a topic of its own in every round, filled
+ * with the new messages before its sink starts; the re-sync is appended to the same topic once the
+ * sink stored the new messages, so one sink process, as warm as a running one, serves both phases.
  */
 final class RaceTopics {
 
-    final String persisterNew = "race-persister-new";
-    final String persisterResync = "race-persister-resync";
-    final String sinkNew = "race-debezium-new";
-    final String sinkResync = "race-debezium-resync";
+    /** How a system receives the workload. */
+    enum Format {
+        AVRO, JSON
+    }
 
     private final Workload workload;
     private final List<Resent> resync;
@@ -42,22 +44,39 @@ final class RaceTopics {
         this.partitions = partitions;
     }
 
-    void fill(Progress progress) {
-        for (String topic : List.of(persisterNew, persisterResync, sinkNew, sinkResync)) {
-            TestKafka.shared().createTopic(topic, partitions);
+    /**
+     * Creates the topics, all before the first is written: a producer writing to a topic created a moment
+     * before met partitions without a leader yet, and its retries ended out of sequence.
+     */
+    void create(List<String> topics) {
+        topics.forEach(topic -> TestKafka.shared().createTopic(topic, partitions));
+    }
+
+    /** Publishes the new messages to {@code topic}. */
+    void publishNewMessages(String topic, Format format, Progress progress) {
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            send(producer, topic, workload.newMessages(), i -> format == Format.AVRO
+                    ? persisterRecord(workload.newMessage(i), workload.newMessage(i).at())
+                    : DebeziumJson.record(workload.newMessage(i)), progress);
         }
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+    }
+
+    /** Appends the re-sync to {@code topic}, behind the new messages. */
+    void publishResync(String topic, Format format, Progress progress) {
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            send(producer, topic, resync.size(), i -> format == Format.AVRO
+                    ? persisterRecord(resync.get(i).row(), resync.get(i).acceptedAt())
+                    : DebeziumJson.record(resync.get(i).row()), progress);
+        }
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer() {
+        return new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.shared().bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 5,
                 ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"), new ByteArraySerializer(), new ByteArraySerializer())) {
-            int messages = workload.newMessages();
-            send(producer, persisterNew, messages, i -> persisterRecord(workload.newMessage(i), workload.newMessage(i).at()), progress);
-            send(producer, persisterResync, resync.size(), i -> persisterRecord(resync.get(i).row(), resync.get(i).acceptedAt()), progress);
-            send(producer, sinkNew, messages, i -> DebeziumJson.record(workload.newMessage(i)), progress);
-            send(producer, sinkResync, resync.size(), i -> DebeziumJson.record(resync.get(i).row()), progress);
-        }
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"), new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     /** A key and value, and the row that says the partition. */
@@ -65,18 +84,22 @@ final class RaceTopics {
     }
 
     private void send(KafkaProducer<byte[], byte[]> producer, String topic, int count, IntFunction<Encoded> encode, Progress progress) {
-        for (int i = 0; i < count; i++) {
+        AtomicReference<Exception> failed = new AtomicReference<>();
+        for (int i = 0; i < count && failed.get() == null; i++) {
             Encoded record = encode.apply(i);
             producer.send(new ProducerRecord<>(topic, workload.partitionOf(record.row().conversation()), record.key(), record.value()),
                     (metadata, error) -> {
                         if (error != null) {
-                            throw new IllegalStateException("cannot publish to " + topic, error);
+                            failed.compareAndSet(null, error);
                         }
                     });
             int sent = i + 1;
             progress.maybe(() -> String.format(Locale.ROOT, "  publishing %s: %,d of %,d", topic, sent, count));
         }
         producer.flush();
+        if (failed.get() != null) {
+            throw new IllegalStateException("cannot publish to " + topic, failed.get());
+        }
     }
 
     private static Encoded persisterRecord(Row row, long acceptedAt) {
