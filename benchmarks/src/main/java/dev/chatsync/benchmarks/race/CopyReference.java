@@ -22,8 +22,8 @@ import dev.chatsync.benchmarks.race.Workload.Row;
 import dev.chatsync.testsupport.TestPostgres;
 
 /**
- * The physical limit: the new messages COPYed into the project's messages table, its users and
- * conversations in place beforehand. The rows are written to files before the race starts, so the
+ * The physical limit: the new messages COPYed into the project's messages table, its users,
+ * conversations and the warm-up's messages in place beforehand. The rows are written to files before the race starts, so the
  * timed COPY only reads them back and sends them; generating them inside the window made COPY slower.
  * One COPY is one Postgres backend, one core; the persister and the sink write over two connections.
  * So the rows are split by conversation into as many files as streams may copy them at once, each
@@ -48,23 +48,26 @@ final class CopyReference {
             COPY messages (conversation_pk, user_id, message_id, role, content, created_at, updated_at) FROM STDIN
             """;
 
+    private final Path warmUp;
     private final List<Path> parts;
     private final RaceSettings settings;
 
-    private CopyReference(List<Path> parts, RaceSettings settings) {
+    private CopyReference(Path warmUp, List<Path> parts, RaceSettings settings) {
+        this.warmUp = warmUp;
         this.parts = parts;
         this.settings = settings;
     }
 
     /**
-     * Writes the rows of the new messages, in COPY's text format, to {@code streams} files under {@code work},
-     * conversation {@code c}'s in file {@code c % streams}.
+     * Writes the rows of the new messages, in COPY's text format, to files under {@code work}: the warm-up's
+     * to one, the rest to {@code streams} files, conversation {@code c}'s in file {@code c % streams}.
      */
     static CopyReference prepare(Workload workload, RaceSettings settings, int streams, Path work, Progress progress) throws IOException {
         Files.createDirectories(work);
+        Path warmUp = work.resolve("copy-rows-warm-up.tsv");
         List<Path> parts = new ArrayList<>();
         List<BufferedWriter> outs = new ArrayList<>();
-        try {
+        try (BufferedWriter warmUpOut = Files.newBufferedWriter(warmUp, StandardCharsets.UTF_8)) {
             for (int part = 0; part < streams; part++) {
                 parts.add(work.resolve("copy-rows-" + part + ".tsv"));
                 outs.add(Files.newBufferedWriter(parts.get(part), StandardCharsets.UTF_8));
@@ -72,7 +75,8 @@ final class CopyReference {
             for (int i = 0; i < workload.newMessages(); i++) {
                 Row row = workload.newMessage(i);
                 String at = row.acceptedAt().toString();
-                outs.get(row.conversation() % streams).append(Integer.toString(row.conversation() + 1)).append('\t')
+                (i < workload.warmUp() ? warmUpOut : outs.get(row.conversation() % streams))
+                        .append(Integer.toString(row.conversation() + 1)).append('\t')
                         .append("user_" + row.conversation() % settings.users()).append('\t').append(row.messageId()).append('\t')
                         .append(row.role().name()).append('\t').append(Workload.content(row.contentSeed())).append('\t')
                         .append(at).append('\t').append(at).append('\n');
@@ -84,7 +88,7 @@ final class CopyReference {
                 out.close();
             }
         }
-        return new CopyReference(parts, settings);
+        return new CopyReference(warmUp, parts, settings);
     }
 
     /** How many connections {@link #copy} can keep busy at once. */
@@ -92,8 +96,8 @@ final class CopyReference {
         return parts.size();
     }
 
-    /** Users and conversations in place, as the persister would have left them. */
-    void setUp(TestPostgres.Database database) throws SQLException {
+    /** Users, conversations and the warm-up's messages in place, as the persister would have left them. */
+    void setUp(TestPostgres.Database database) throws SQLException, IOException {
         try (Connection connection = database.connect()) {
             try (PreparedStatement users = connection.prepareStatement(USERS)) {
                 users.setInt(1, settings.users());
@@ -104,12 +108,13 @@ final class CopyReference {
                 conversations.setInt(2, settings.conversations());
                 conversations.executeUpdate();
             }
+            copy(connection, List.of(warmUp));
         }
     }
 
     /**
-     * The timed part: the prepared rows COPYed over the open connections, the files dealt out among them,
-     * each connection's in its own thread; returns the rows copied.
+     * The timed part: the prepared rows after the warm-up COPYed over the open connections, the files dealt
+     * out among them, each connection's in its own thread; returns the rows copied.
      */
     long copy(List<Connection> connections) throws Exception {
         ExecutorService streams = Executors.newFixedThreadPool(connections.size());

@@ -25,16 +25,17 @@ import dev.chatsync.testsupport.TestPostgres;
  * The persister against the Debezium JDBC sink and against COPY (one stream, and as many at once as the
  * persister has consumers), on one broker and one Postgres: the same logical rows, each system into a
  * fresh database, a CHECKPOINT before each timed phase, the order of the systems alternating from round
- * to round. Each sink runs in a JVM of its own that serves both its phases, as a running sink meets a
- * re-sync after other traffic (a JVM started for a phase of a few seconds spent much of it compiling);
- * its clock runs from its consumer group holding every partition, or from the end of the hold on its
- * writes while the re-sync was published, until it stored the last record of every partition. Not a
- * test: {@code exec:java@race} (README, Benchmarks); the sizes are {@link RaceSettings}.
+ * to round. Each sink runs in a JVM of its own that serves all its phases, as a running sink would: it
+ * stores a warm-up first (a JVM started for a phase of a few seconds spent much of it compiling), then
+ * each timed phase's records are appended to its topic while its writes are held, and its clock runs
+ * from the end of the hold until it stored the last record of every partition. Not a test:
+ * {@code exec:java@race} (README, Benchmarks); the sizes are {@link RaceSettings}.
  */
 public final class RaceBenchmark {
 
     private static final String NEW = "new messages";
     private static final String RESYNC = "re-sync (95% unchanged)";
+    private static final String WARM_UP = "warm-up";
     private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
 
     private final RaceSettings settings;
@@ -129,20 +130,24 @@ public final class RaceBenchmark {
         TestPostgres.Database database = TestPostgres.shared().newDatabase("race_persister_" + round);
         migrate(database);
         String name = persisterName(round);
-        topics.publishNewMessages(name, RaceTopics.Format.AVRO, progress);
-        postgres.checkpointAndSample(database, progress);
+        int warmUp = workload.warmUp();
+        int newMessages = workload.newMessages();
+        topics.publishNewMessages(name, RaceTopics.Format.AVRO, 0, warmUp, progress);
         try (PersisterSink persister = PersisterSink.start(database, writeTo(database), name, name, settings, name);
              ConsumerGroups groups = new ConsumerGroups()) {
             SinkProcess process = persister.process();
             groups.awaitAssigned(name, settings.partitions(), START_TIMEOUT, process::alive);
-            long newMessages = workload.newMessages();
-            Clock clock = Clock.start(postgres, database, process);
-            awaitPersister(round, NEW, persister, 0, newMessages, clock);
-            Measurement measured = record(clock.stop(round, "persister", NEW, newMessages));
-            Meters afterNew = persister.meters();
-            stageReport(measured, afterNew);
+            awaitPersister(round, WARM_UP, persister, 0, warmUp, Clock.start(postgres, database, process));
+            Meters before = persister.meters();
 
-            clock = resyncHeldUntilPublished(database, name, RaceTopics.Format.AVRO, process);
+            Clock clock = heldUntilPublished(database, process,
+                    () -> topics.publishNewMessages(name, RaceTopics.Format.AVRO, warmUp, newMessages, progress));
+            awaitPersister(round, NEW, persister, warmUp, newMessages - warmUp, clock);
+            Measurement measured = record(clock.stop(round, "persister", NEW, newMessages - warmUp));
+            Meters afterNew = persister.meters();
+            stageReport(measured, afterNew.since(before));
+
+            clock = heldUntilPublished(database, process, () -> topics.publishResync(name, RaceTopics.Format.AVRO, progress));
             awaitPersister(round, RESYNC, persister, newMessages, resync.size(), clock);
             measured = record(clock.stop(round, "persister", RESYNC, resync.size()));
             stageReport(measured, persister.meters().since(afterNew));
@@ -181,21 +186,26 @@ public final class RaceBenchmark {
         TestPostgres.Database database = TestPostgres.shared().newDatabase("race_debezium_" + round);
         DebeziumSink.createTable(database);
         String name = debeziumName(round);
-        topics.publishNewMessages(name, RaceTopics.Format.JSON, progress);
-        postgres.checkpointAndSample(database, progress);
+        int warmUp = workload.warmUp();
+        int newMessages = workload.newMessages();
+        topics.publishNewMessages(name, RaceTopics.Format.JSON, 0, warmUp, progress);
         try (DebeziumSink sink = DebeziumSink.start(database, writeTo(database), name, name, settings); ConsumerGroups groups = new ConsumerGroups()) {
             SinkProcess process = sink.process();
             groups.awaitAssigned(sink.groupId(), settings.partitions(), START_TIMEOUT, sink::healthy);
-            Clock clock = Clock.start(postgres, database, process);
-            awaitDebezium(round, NEW, sink, workload.lastNewMessages(), workload.newMessages(), clock);
-            record(clock.stop(round, "Debezium", NEW, workload.newMessages()));
-            Row last = workload.lastNewMessages().get(workload.lastNewMessages().size() - 1);
+            awaitDebezium(round, WARM_UP, sink, workload.lastNewMessages(warmUp), warmUp, Clock.start(postgres, database, process));
+
+            Clock clock = heldUntilPublished(database, process,
+                    () -> topics.publishNewMessages(name, RaceTopics.Format.JSON, warmUp, newMessages, progress));
+            List<Row> lastNew = workload.lastNewMessages(newMessages);
+            awaitDebezium(round, NEW, sink, lastNew, newMessages - warmUp, clock);
+            record(clock.stop(round, "Debezium", NEW, newMessages - warmUp));
+            Row last = lastNew.get(lastNew.size() - 1);
             if (!sink.createdAt(last).equals(last.acceptedAt())) {
                 throw new IllegalStateException("the Debezium sink stored " + last.messageId() + " as created " + sink.createdAt(last)
                         + ", not " + last.acceptedAt());
             }
 
-            clock = resyncHeldUntilPublished(database, name, RaceTopics.Format.JSON, process);
+            clock = heldUntilPublished(database, process, () -> topics.publishResync(name, RaceTopics.Format.JSON, progress));
             awaitDebezium(round, RESYNC, sink, Workload.closingMessages(resync, settings.partitions()), resync.size(), clock);
             record(clock.stop(round, "Debezium", RESYNC, resync.size()));
             if (debeziumVersions.isEmpty()) {
@@ -226,14 +236,13 @@ public final class RaceBenchmark {
     }
 
     /**
-     * The re-sync appended to the sink's topic while its writes into messages are held, after a
-     * CHECKPOINT and autovacuum of the new messages; the clock starts as the hold ends.
+     * The next phase's records appended to the sink's topic while its writes into messages are held, after a
+     * CHECKPOINT and autovacuum of what it stored before; the clock starts as the hold ends.
      */
-    private Clock resyncHeldUntilPublished(TestPostgres.Database database, String topic, RaceTopics.Format format, SinkProcess process)
-            throws Exception {
+    private Clock heldUntilPublished(TestPostgres.Database database, SinkProcess process, Runnable publish) throws Exception {
         postgres.checkpointAndSample(database, progress);
         try (HeldWrites held = HeldWrites.hold(database)) {
-            topics.publishResync(topic, format, progress);
+            publish.run();
             return Clock.start(postgres, database, process);
         }
     }

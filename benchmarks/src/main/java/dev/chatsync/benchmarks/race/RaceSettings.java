@@ -8,6 +8,9 @@ import java.util.Locale;
  *
  * @param messages           new messages of ~1 KB, in turns of a user message and its reply, round-robin over the conversations
  * @param conversations      conversations they belong to (a tenth as many users)
+ * @param warmUp             the first new messages, which every system stores before its clock starts ({@code warmup}): a
+ *                           sink's JVM has compiled its path by then, as a running sink's has, and COPY finds the
+ *                           same rows in place
  * @param resync             events of the re-sync phase: per conversation 19 stored messages re-sent unchanged and 1 new
  * @param partitions         partitions of every topic
  * @param rounds             rounds, each running every system once, in alternating order
@@ -24,7 +27,7 @@ import java.util.Locale;
  * @param persisterJvm       extra JVM options of the persister's process ({@code persister.jvmOptions}, space-separated),
  *                           where {@code {phase}} names the phase, e.g. a flight recording to {@code target/race/{phase}.jfr}
  */
-record RaceSettings(int messages, int conversations, int resync, int partitions, int rounds,
+record RaceSettings(int messages, int conversations, int warmUp, int resync, int partitions, int rounds,
                     int persisterConsumers, int persisterBatch, int sinkTasks, int sinkBatch, int copyStreams, int progressSeconds,
                     List<String> systems, int postgresRoundTrip, List<String> persisterJvm) {
 
@@ -38,6 +41,7 @@ record RaceSettings(int messages, int conversations, int resync, int partitions,
         return new RaceSettings(
                 messages,
                 Integer.getInteger("conversations", 20_000),
+                Integer.getInteger("warmup", messages / 5),
                 Integer.getInteger("resync", messages / 2),
                 Integer.getInteger("partitions", 12),
                 Integer.getInteger("rounds", 2),
@@ -63,10 +67,11 @@ record RaceSettings(int messages, int conversations, int resync, int partitions,
     }
 
     String describe() {
-        return String.format(Locale.ROOT, "%,d new messages of 1 KB over %,d conversations, re-sync of %,d events (+%d, one closing "
+        return String.format(Locale.ROOT, "%,d new messages of 1 KB over %,d conversations (the first %,d stored before the clock "
+                        + "starts), re-sync of %,d events (+%d, one closing "
                         + "new message per partition); %d partitions, %d rounds; persister %d consumers, batch %,d; "
                         + "Debezium %d tasks, batch %,d; parallel COPY %d streams; Postgres round trips +%d ms; systems %s", messages,
-                conversations, resync, partitions, partitions, rounds, persisterConsumers, persisterBatch, sinkTasks, sinkBatch,
+                conversations, warmUp, resync, partitions, partitions, rounds, persisterConsumers, persisterBatch, sinkTasks, sinkBatch,
                 copyStreams, postgresRoundTrip,
                 String.join(", ", systems));
     }

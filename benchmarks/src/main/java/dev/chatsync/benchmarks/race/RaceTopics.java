@@ -23,9 +23,10 @@ import dev.chatsync.testsupport.TestKafka;
 
 /**
  * The race's topics: the workload as the persister receives it (the API's Avro events) and as the
- * Debezium sink does (JSON with schemas). Each system gets a topic of its own in every round, filled
- * with the new messages before its sink starts; the re-sync is appended to the same topic once the
- * sink stored the new messages, so one sink process, as warm as a running one, serves both phases.
+ * Debezium sink does (JSON with schemas). Each system gets a topic of its own in every round, which
+ * holds the warm-up when its sink starts; the rest of the new messages, then the re-sync, are appended
+ * to it once the sink stored what came before, so one sink process, as warm as a running one, serves
+ * every phase.
  */
 final class RaceTopics {
 
@@ -52,12 +53,12 @@ final class RaceTopics {
         topics.forEach(topic -> TestKafka.shared().createTopic(topic, partitions));
     }
 
-    /** Publishes the new messages to {@code topic}. */
-    void publishNewMessages(String topic, Format format, Progress progress) {
+    /** Publishes the new messages {@code from} (inclusive) {@code to} (exclusive) to {@code topic}. */
+    void publishNewMessages(String topic, Format format, int from, int to, Progress progress) {
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
-            send(producer, topic, workload.newMessages(), i -> format == Format.AVRO
-                    ? persisterRecord(workload.newMessage(i), workload.newMessage(i).at())
-                    : DebeziumJson.record(workload.newMessage(i)), progress);
+            send(producer, topic, to - from, i -> format == Format.AVRO
+                    ? persisterRecord(workload.newMessage(from + i), workload.newMessage(from + i).at())
+                    : DebeziumJson.record(workload.newMessage(from + i)), progress);
         }
     }
 

@@ -44,6 +44,10 @@ final class Workload {
         if (settings.conversations() < settings.partitions()) {
             throw new IllegalArgumentException("every partition needs a conversation: conversations >= partitions");
         }
+        if (settings.warmUp() < 2 * settings.partitions() || settings.warmUp() >= settings.messages()) {
+            throw new IllegalArgumentException("the warm-up needs a message on every partition and leaves some to time: "
+                    + "2 x partitions <= warmup < messages");
+        }
         if (settings.messages() < 2 * settings.conversations()) {
             throw new IllegalArgumentException("the re-sync re-sends stored turns: messages >= 2 x conversations");
         }
@@ -63,10 +67,17 @@ final class Workload {
         return row(conversation, "msg-" + index, index % 2 == 0 ? MessageRole.user : MessageRole.assistant, index, index);
     }
 
-    /** The last new message of each partition, by partition: once a sink stored these, it stored all. */
-    List<Row> lastNewMessages() {
+    int warmUp() {
+        return settings.warmUp();
+    }
+
+    /**
+     * The last of the first {@code count} new messages on each partition, by partition: once a sink stored
+     * these, it stored all of them.
+     */
+    List<Row> lastNewMessages(int count) {
         Row[] last = new Row[settings.partitions()];
-        for (int i = 0; i < settings.messages(); i++) {
+        for (int i = 0; i < count; i++) {
             Row row = newMessage(i);
             last[partitionOf(row.conversation())] = row;
         }
