@@ -112,11 +112,13 @@ public final class RaceBenchmark {
                 connections.add(writeTo(database).connect());
             }
             PostgresServer.Sample before = postgres.checkpointAndSample(database, progress);
+            Duration raceBefore = raceCpu();
             long started = System.nanoTime();
             long rows = copy.copy(connections);
             double seconds = seconds(started);
+            Duration race = raceCpu().minus(raceBefore);
             PostgresServer.Sample after = postgres.sample(database);
-            record(new Measurement(round, system, NEW, rows, seconds, null, after.cpu().minus(before.cpu()),
+            record(new Measurement(round, system, NEW, rows, seconds, null, after.cpu().minus(before.cpu()), race,
                     after.walBytes() - before.walBytes(), PostgresServer.indexesOnMessages(database)));
         } finally {
             for (Connection connection : connections) {
@@ -249,10 +251,10 @@ public final class RaceBenchmark {
 
     /** A timed phase of one sink: its wall time and what its JVM and Postgres spent meanwhile. */
     private record Clock(PostgresServer postgres, TestPostgres.Database database, SinkProcess process, PostgresServer.Sample before,
-                         Duration cpuBefore, long startedNanos) {
+                         Duration cpuBefore, Duration raceBefore, long startedNanos) {
 
         static Clock start(PostgresServer postgres, TestPostgres.Database database, SinkProcess process) throws SQLException {
-            return new Clock(postgres, database, process, postgres.sample(database), process.cpu(), System.nanoTime());
+            return new Clock(postgres, database, process, postgres.sample(database), process.cpu(), raceCpu(), System.nanoTime());
         }
 
         double seconds() {
@@ -262,8 +264,9 @@ public final class RaceBenchmark {
         Measurement stop(int round, String system, String phase, long events) throws SQLException {
             double seconds = seconds();
             Duration sinkCpu = process.cpu().minus(cpuBefore);
+            Duration race = raceCpu().minus(raceBefore);
             PostgresServer.Sample after = postgres.sample(database);
-            return new Measurement(round, system, phase, events, seconds, sinkCpu, after.cpu().minus(before.cpu()),
+            return new Measurement(round, system, phase, events, seconds, sinkCpu, after.cpu().minus(before.cpu()), race,
                     after.walBytes() - before.walBytes(), PostgresServer.indexesOnMessages(database));
         }
     }
@@ -339,6 +342,11 @@ public final class RaceBenchmark {
     private static void migrate(TestPostgres.Database database) {
         Flyway.configure().dataSource(database.jdbcUrl(), database.username(), database.password())
                 .locations("classpath:db/migration").load().migrate();
+    }
+
+    /** This JVM's CPU: the broker, the race's polling, COPY's reading. */
+    private static Duration raceCpu() {
+        return ProcessCpu.of(ProcessHandle.current().pid());
     }
 
     private static double seconds(long startedNanos) {
