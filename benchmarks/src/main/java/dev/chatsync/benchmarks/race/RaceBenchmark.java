@@ -312,7 +312,7 @@ public final class RaceBenchmark {
             Measurement parallelCopy = find(round, RaceSettings.PARALLEL_COPY, NEW);
             System.out.printf(Locale.ROOT, "round %d  persister / Debezium: new messages %.2fx, re-sync %.2fx;  persister re-sync / its new "
                             + "messages %.2fx;  persister / COPY %.0f %%, / parallel COPY %.0f %%;  parallel COPY / Debezium %.2fx "
-                            + "(no writer into this table goes faster here)%n", round, persisterNew.rate() / debeziumNew.rate(),
+                            + "(the most any writer stores in the project's table here)%n", round, persisterNew.rate() / debeziumNew.rate(),
                     persisterResync.rate() / debeziumResync.rate(), persisterResync.rate() / persisterNew.rate(),
                     100 * persisterNew.rate() / find(round, RaceSettings.COPY, NEW).rate(), 100 * persisterNew.rate() / parallelCopy.rate(),
                     parallelCopy.rate() / debeziumNew.rate());
