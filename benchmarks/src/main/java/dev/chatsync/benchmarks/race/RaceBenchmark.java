@@ -1,6 +1,5 @@
 package dev.chatsync.benchmarks.race;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
