@@ -110,15 +110,10 @@ public final class RaceBenchmark {
             for (int stream = 0; stream < streams; stream++) {
                 connections.add(writeTo(database).connect());
             }
-            PostgresServer.Sample before = postgres.checkpointAndSample(database, progress);
-            Duration raceBefore = raceCpu();
-            long started = System.nanoTime();
+            postgres.checkpointAndSample(database, progress);
+            Clock clock = Clock.start(postgres, database, null);
             long rows = copy.copy(connections);
-            double seconds = seconds(started);
-            Duration race = raceCpu().minus(raceBefore);
-            PostgresServer.Sample after = postgres.sample(database);
-            record(new Measurement(round, system, NEW, rows, seconds, null, after.cpu().minus(before.cpu()), race,
-                    after.walBytes() - before.walBytes(), PostgresServer.indexesOnMessages(database)));
+            record(clock.stop(round, system, NEW, rows));
         } finally {
             for (Connection connection : connections) {
                 connection.close();
@@ -248,12 +243,16 @@ public final class RaceBenchmark {
         }
     }
 
-    /** A timed phase of one sink: its wall time and what its JVM and Postgres spent meanwhile. */
+    /**
+     * A timed phase of one system: its wall time and what its sink's JVM ({@code process}, null for COPY,
+     * which has none), Postgres and the race's JVM spent meanwhile.
+     */
     private record Clock(PostgresServer postgres, TestPostgres.Database database, SinkProcess process, PostgresServer.Sample before,
                          Duration cpuBefore, Duration raceBefore, long startedNanos) {
 
         static Clock start(PostgresServer postgres, TestPostgres.Database database, SinkProcess process) throws SQLException {
-            return new Clock(postgres, database, process, postgres.sample(database), process.cpu(), raceCpu(), System.nanoTime());
+            return new Clock(postgres, database, process, postgres.sample(database), process == null ? null : process.cpu(), raceCpu(),
+                    System.nanoTime());
         }
 
         double seconds() {
@@ -262,7 +261,7 @@ public final class RaceBenchmark {
 
         Measurement stop(int round, String system, String phase, long events) throws SQLException {
             double seconds = seconds();
-            Duration sinkCpu = process.cpu().minus(cpuBefore);
+            Duration sinkCpu = process == null ? null : process.cpu().minus(cpuBefore);
             Duration race = raceCpu().minus(raceBefore);
             PostgresServer.Sample after = postgres.sample(database);
             return new Measurement(round, system, phase, events, seconds, sinkCpu, after.cpu().minus(before.cpu()), race,

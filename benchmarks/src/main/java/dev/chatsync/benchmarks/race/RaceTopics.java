@@ -56,19 +56,23 @@ final class RaceTopics {
     /** Publishes the new messages {@code from} (inclusive) {@code to} (exclusive) to {@code topic}. */
     void publishNewMessages(String topic, Format format, int from, int to, Progress progress) {
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
-            send(producer, topic, to - from, i -> format == Format.AVRO
-                    ? persisterRecord(workload.newMessage(from + i), workload.newMessage(from + i).at())
-                    : DebeziumJson.record(workload.newMessage(from + i)), progress);
+            send(producer, topic, to - from, i -> {
+                Row row = workload.newMessage(from + i);
+                return encoded(format, row, row.at());
+            }, progress);
         }
     }
 
     /** Appends the re-sync to {@code topic}, behind the new messages. */
     void publishResync(String topic, Format format, Progress progress) {
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
-            send(producer, topic, resync.size(), i -> format == Format.AVRO
-                    ? persisterRecord(resync.get(i).row(), resync.get(i).acceptedAt())
-                    : DebeziumJson.record(resync.get(i).row()), progress);
+            send(producer, topic, resync.size(), i -> encoded(format, resync.get(i).row(), resync.get(i).acceptedAt()), progress);
         }
+    }
+
+    /** @param acceptedAt when the API accepted it, in ms after {@link Workload#ACCEPTED_AT}; JSON carries the row's own time */
+    private static Encoded encoded(Format format, Row row, long acceptedAt) {
+        return format == Format.AVRO ? persisterRecord(row, acceptedAt) : DebeziumJson.record(row);
     }
 
     private static KafkaProducer<byte[], byte[]> producer() {
